@@ -1,0 +1,50 @@
+/** The app side of the local stack, imported only after stack.ts has set the environment. */
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { ensureTable } from '#local/table';
+import { seedIfEmpty } from '#local/seed-db';
+import { startStreamPump } from '#local/stream-pump';
+import { startSchedulePump } from '#local/schedule-pump';
+import { handler as streamHandler } from '#events/stream';
+import { handler as photos } from '#events/photos';
+import { demoUsers } from '#local/seed';
+import { ROLE_NAMES } from '#domain/roles';
+export { createGateway } from '#local/gateway';
+
+export const photoHandler = photos;
+
+export async function prepareData(): Promise<{ seeded: boolean }> {
+  await ensureTable();
+  return seedIfEmpty();
+}
+
+export async function startPumps(opts: { dataDir?: string | undefined; streamIntervalMs?: number | undefined }) {
+  if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
+  const stream = await startStreamPump({
+    handler: streamHandler,
+    checkpointFile: opts.dataDir ? join(opts.dataDir, 'stream-checkpoints.json') : undefined,
+    intervalMs: opts.streamIntervalMs,
+  });
+  const schedule = startSchedulePump();
+  return {
+    stream,
+    async stop() {
+      schedule.stop();
+      await stream.stop();
+    },
+  };
+}
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** Shown at / until the H5 build of the mini-program exists (it replaces this page). */
+export function landingPage(): string {
+  const rows = demoUsers()
+    .map((u) => `<tr><td>${escape(ROLE_NAMES[u.role])}</td><td>${escape(u.name)}</td><td><code>${escape(u.id)}</code></td></tr>`)
+    .join('');
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>微事报 · 本地环境</title><style>body{font-family:system-ui,"WenQuanYi Zen Hei",sans-serif;margin:16px;max-width:720px}table{border-collapse:collapse;width:100%}td{border-bottom:1px solid #eee;padding:6px 4px;font-size:14px}code{font-size:12px}</style></head>
+<body><h1>微事报 · 本地环境</h1><p>接口已在本端口提供：<a href="/v1/health">/v1/health</a> · <a href="/v1/openapi.json">/v1/openapi.json</a> · <a href="/v1/categories">/v1/categories</a></p>
+<p>H5 小程序尚未构建（运行 <code>npm run build:h5</code> 后此处显示应用）。演示用户（POST /v1/auth/dev 登录）：</p>
+<table>${rows}</table></body></html>`;
+}

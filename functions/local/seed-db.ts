@@ -1,0 +1,13 @@
+/** Seeds the demo city and its people once (a second start finds them and does nothing). */
+import { demoCity } from '#geo/demo-city';
+import { currentVersion, saveSnapshot } from '#store/areas';
+import { createUserIfAbsent } from '#store/users';
+import { demoUsers } from '#local/seed';
+
+export async function seedIfEmpty(): Promise<{ seeded: boolean }> {
+  if (await currentVersion()) return { seeded: false };
+  for (const u of demoUsers()) await createUserIfAbsent(u);
+  // The pointer goes last: its presence means "seed complete".
+  await saveSnapshot(demoCity());
+  return { seeded: true };
+}

@@ -1,0 +1,96 @@
+/**
+ * The report as stored and reasoned about. Locations are kept in WGS-84 (the datum of the
+ * boundary data); the HTTP layer converts at the edge through geo/datum.
+ */
+import type { Side } from '#domain/categories';
+import type { Status, Action, ReportFacts } from '#domain/lifecycle';
+import type { Role } from '#domain/roles';
+import { isOpen } from '#domain/lifecycle';
+
+export type Source = 'app' | 'phone' | '110' | 'open311';
+export type Score = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
+export const SCORES: readonly Score[] = ['satisfied', 'basically_satisfied', 'dissatisfied'];
+
+export interface PersonRef {
+  id: string;
+  role: Role;
+  name: string;
+}
+
+export interface PhotoRef {
+  id: string;
+  kind: 'report' | 'after';
+  key: string;
+  thumbKey: string;
+}
+
+export interface ReportRecord {
+  id: string;
+  version: number;
+  status: Status;
+  category: string;
+  description: string;
+  address: string | null;
+  anonymous: boolean;
+  source: Source;
+  /** WGS-84 */
+  location: { lat: number; lng: number };
+  createdAt: string;
+  updatedAt: string;
+  gridId: string;
+  gridName: string;
+  beatId: string;
+  beatName: string;
+  areasVersion: string;
+  lead: Side;
+  assignee: PersonRef | null;
+  acceptBy: string;
+  resolveBy: string;
+  reporterId: string | null;
+  /** a dispatcher filing on behalf of a caller (phone / 110) */
+  caller: { name: string; phone: string } | null;
+  /** report photos and handlers' after-photos, with the processed objects' keys */
+  photos: PhotoRef[];
+  followerCount: number;
+  reopenCount: number;
+  /** how many times it has been closed; ratings belong to a round */
+  closeRound: number;
+  rating: { score: Score; comment: string | null; at: string } | null;
+  mergedInto: string | null;
+  routing: { mode: 'exact' | 'nearest'; reason: string };
+  acceptedAt: string | null;
+  resolvedAt: string | null;
+  closedAt: string | null;
+}
+
+export interface TimelineEvent {
+  reportId: string;
+  version: number;
+  seq: number;
+  at: string;
+  action: Action | 'report' | 'route' | 'rate' | 'follow';
+  from: Status | null;
+  to: Status;
+  actor: PersonRef | null;
+  note: string | null;
+  photoIds: string[];
+}
+
+export const factsOf = (r: ReportRecord): ReportFacts => ({
+  status: r.status,
+  lead: r.lead,
+  gridId: r.gridId,
+  beatId: r.beatId,
+  assigneeId: r.assignee?.id ?? null,
+  reporterId: r.reporterId,
+  reopenCount: r.reopenCount,
+});
+
+/** What the task clock is counting towards now: acceptance first, then resolution. */
+export function dueAt(r: Pick<ReportRecord, 'status' | 'acceptBy' | 'resolveBy'>): string | null {
+  if (!isOpen(r.status)) return null;
+  return r.status === 'reported' ? r.acceptBy : r.resolveBy;
+}
+
+/** The assignee holds the task while these; after resolve it waits on the verifier. */
+export const HOLDING_STATUSES: readonly Status[] = ['reported', 'accepted', 'dispatched', 'in_progress'];

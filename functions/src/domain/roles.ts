@@ -1,0 +1,45 @@
+/**
+ * Roles and area rights: 一地一人一账号，分级授权. Every staff account is bound to areas and
+ * sees and acts on nothing outside them. Whether an area covers another is a question for the
+ * area tree (geo), passed in as `AreaRelation` so this module stays pure.
+ */
+export const ROLES = ['resident', 'grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const STAFF_ROLES: readonly Role[] = ['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
+
+/** Shown on the timeline to residents: role and the display name an admin set, never a phone. */
+export const ROLE_NAMES: Record<Role, string> = {
+  resident: '居民',
+  grid_worker: '网格员',
+  grid_leader: '网格长',
+  police_officer: '社区民警',
+  dispatcher: '网格化服务管理中心',
+  admin: '管理员',
+};
+
+/** Roles that can be handed a task (dispatch target, routing target). */
+export const HANDLER_ROLES: readonly Role[] = ['grid_worker', 'police_officer', 'grid_leader'];
+
+export type DutyState = 'on_duty' | 'off_duty' | 'on_leave';
+
+export interface Actor {
+  id: string;
+  role: Role;
+  areaIds: readonly string[];
+}
+
+export interface AreaRelation {
+  /** true if `ancestorId` is `areaId` or one of its ancestors */
+  covers(ancestorId: string, areaId: string): boolean;
+}
+
+export const isStaff = (role: Role): boolean => role !== 'resident';
+
+/** A report sits in one grid and one beat; staff bound to either (or above them) may see it. */
+export function coversPlace(actor: Actor, place: { gridId: string | null; beatId: string | null }, areas: AreaRelation): boolean {
+  if (!isStaff(actor.role)) return false;
+  return actor.areaIds.some(
+    (a) => (place.gridId !== null && areas.covers(a, place.gridId)) || (place.beatId !== null && areas.covers(a, place.beatId)),
+  );
+}

@@ -1,0 +1,254 @@
+/**
+ * Report workflows: the glue between a parsed request, the domain's decisions and one store
+ * transaction. No business rule lives here — only gathering facts, asking the domain, writing.
+ */
+import { randomBytes } from 'node:crypto';
+import { categoryOf, deadlinesFor } from '#domain/categories';
+import { DomainError, forbidden, invalidInput, invalidTransition, notFound } from '#domain/errors';
+import { decide, isOpen, type Action, type Command } from '#domain/lifecycle';
+import { factsOf, type PersonRef, type ReportRecord, type Score, type Source, type TimelineEvent } from '#domain/report';
+import { ROLE_NAMES, type Actor } from '#domain/roles';
+import { route, handlerFor } from '#domain/routing';
+import { evolve } from '#domain/evolve';
+import { areasInForce, locate } from '#flows/areas';
+import { staffAround } from '#flows/staff';
+import { checkUploads } from '#flows/photos';
+import * as reports from '#store/reports';
+import { getUser, type UserRecord } from '#store/users';
+import type { TxItem } from '#store/tx';
+import type { Datum } from '#geo/datum';
+
+const MAX_ATTEMPTS = 6;
+
+export const newReportId = (now: Date): string => {
+  // Sortable by day for people reading ids over the phone, random after that.
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '');
+  return `R${day}${randomBytes(5).toString('hex').toUpperCase()}`;
+};
+
+export const personOf = (u: Pick<UserRecord, 'id' | 'role' | 'name'>): PersonRef => ({ id: u.id, role: u.role, name: u.name });
+export const actorOf = (u: UserRecord): Actor => ({ id: u.id, role: u.role, areaIds: u.areaIds });
+
+export interface CreateInput {
+  category: string;
+  description: string;
+  location: { lat: number; lng: number; datum?: Datum | undefined };
+  address?: string | undefined;
+  photos: string[];
+  anonymous: boolean;
+  source: Source;
+  caller?: { name: string; phone: string } | undefined;
+}
+
+/**
+ * Builds and writes a new report, routed. `extra` items (the idempotency completion) commit in
+ * the same transaction.
+ */
+export async function createReport(
+  user: UserRecord,
+  input: CreateInput,
+  now: Date,
+  extra: TxItem[] = [],
+  /** items that need the new report's id (the idempotency record's stored response) */
+  extraFor?: (reportId: string) => TxItem[],
+): Promise<ReportRecord> {
+  const category = categoryOf(input.category);
+  if (!category) throw invalidInput(`未知类别：${input.category}`, { field: 'category' });
+  const located = await locate(input.location, input.location.datum ?? 'gcj02');
+  const id = newReportId(now);
+  const photos = await checkUploads(input.photos, user.id, 'report', id);
+  const { tree } = await areasInForce();
+  const place = { gridId: located.grid.id, gridName: located.grid.name, beatId: located.beat.id, beatName: located.beat.name };
+  const routing = route(category, place, await staffAround(tree, place.gridId, place.beatId));
+  const at = now.toISOString();
+  const report: ReportRecord = {
+    id,
+    version: 1,
+    status: 'reported',
+    category: category.code,
+    description: input.description,
+    address: input.address ?? null,
+    anonymous: input.anonymous,
+    source: input.source,
+    location: located.wgs84,
+    createdAt: at,
+    updatedAt: at,
+    ...place,
+    areasVersion: tree.version,
+    lead: routing.lead,
+    assignee: routing.assignee,
+    ...deadlinesFor(category, now),
+    reporterId: user.role === 'resident' ? user.id : null,
+    caller: input.caller ?? null,
+    photos: photos.refs,
+    followerCount: 0,
+    reopenCount: 0,
+    closeRound: 0,
+    rating: null,
+    mergedInto: null,
+    routing: { mode: 'exact', reason: routing.reason },
+    acceptedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+  };
+  const filedBy: PersonRef = user.role === 'resident' ? { id: user.id, role: 'resident', name: ROLE_NAMES.resident } : personOf(user);
+  const events: TimelineEvent[] = [
+    { reportId: id, version: 1, seq: 0, at, action: 'report', from: null, to: 'reported', actor: filedBy, note: null, photoIds: photos.refs.map((p) => p.id) },
+    { reportId: id, version: 1, seq: 1, at, action: 'route', from: 'reported', to: 'reported', actor: null, note: routing.reason, photoIds: [] },
+  ];
+  const to: reports.OutboxRow['to'] = [
+    ...(routing.assignee ? [{ userId: routing.assignee.id, reason: 'task' }] : []),
+    ...routing.notify.map((p) => ({ userId: p.id, reason: 'co_notified' })),
+  ];
+  await reports.createReport({
+    report,
+    events,
+    outbox: { reportId: id, version: 1, at, kind: 'report.created', actorId: user.id, to, title: '新的隐患上报', body: `${category.name}：${located.grid.name}` },
+    extra: [...photos.claims, ...extra, ...(extraFor?.(id) ?? [])],
+  });
+  return report;
+}
+
+async function loadReport(id: string): Promise<ReportRecord> {
+  const r = await reports.getReportRecord(id);
+  if (!r) throw notFound('事项');
+  return r;
+}
+
+/** Runs read -> decide -> write until the write lands on the version it was decided from. */
+async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      // Item 0 is the report's version condition: someone else changed it first. Decide again.
+      if (e instanceof reports.ConditionFailed && e.index === 0 && attempt < MAX_ATTEMPTS) continue;
+      if (e instanceof reports.ConditionFailed && e.index === 0) throw new DomainError('version_conflict', '事项刚被他人更新，请刷新后重试');
+      throw e;
+    }
+  }
+}
+
+export interface ActionInput extends Command {
+  expectedVersion?: number | undefined;
+}
+
+/** Recipients of a transition's outbox row: who must now act, and who follows the report. */
+function audience(action: Action, after: ReportRecord): reports.OutboxRow['to'] {
+  const to: reports.OutboxRow['to'] = [{ audience: 'followers' }];
+  if (after.assignee && ['dispatch', 'transfer', 'rework', 'reopen', 'remind'].includes(action)) {
+    to.push({ userId: after.assignee.id, reason: action === 'remind' ? 'reminder' : 'task' });
+  }
+  return to;
+}
+
+export async function act(user: UserRecord, reportId: string, cmd: ActionInput, now: Date): Promise<ReportRecord> {
+  return withRetry(async () => {
+    const before = await loadReport(reportId);
+    if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== before.version) {
+      throw new DomainError('version_conflict', `事项已更新（当前版本 ${before.version}），请刷新后重试`, { version: before.version });
+    }
+    const { tree } = await areasInForce();
+    const target = cmd.action === 'dispatch' && cmd.assigneeId ? await getUser(cmd.assigneeId) : null;
+    const decision = decide(factsOf(before), actorOf(user), cmd, tree, target && { ...target });
+    const extra: TxItem[] = [];
+
+    let photos;
+    if (decision.transition.requires.includes('photos')) {
+      const checked = await checkUploads(cmd.photos ?? [], user.id, 'after', reportId);
+      photos = checked.refs;
+      extra.push(...checked.claims);
+    }
+    if (cmd.action === 'merge') extra.push(...(await mergeCheck(user, before, cmd.mergeInto!, tree)));
+    let rerouted;
+    if (decision.assignee.kind === 'reroute') {
+      const category = categoryOf(before.category);
+      if (!category) throw invalidInput('类别已停用');
+      rerouted = handlerFor(decision.lead, before, await staffAround(tree, before.gridId, before.beatId));
+    }
+    const { after, events } = evolve({ before, decision, command: cmd, actor: personOf(user), now, target: target && personOf(target), rerouted, photos });
+    await reports.commitTransition({
+      before,
+      after,
+      events,
+      outbox: { reportId, version: after.version, at: now.toISOString(), kind: `report.${cmd.action}`, actorId: user.id, to: audience(cmd.action, after), title: '事项进展', body: events[0]!.note ?? '' },
+      extra,
+    });
+    return after;
+  });
+}
+
+/** Merging into an open duplicate: same category, in the actor's areas, not itself. */
+async function mergeCheck(user: UserRecord, before: ReportRecord, intoId: string, tree: Awaited<ReturnType<typeof areasInForce>>['tree']): Promise<TxItem[]> {
+  if (intoId === before.id) throw invalidInput('不能合并到自身', { field: 'mergeInto' });
+  const into = await reports.getReportRecord(intoId);
+  if (!into) throw invalidInput('合并目标不存在', { field: 'mergeInto' });
+  if (!isOpen(into.status)) throw invalidInput('合并目标已办结或已关闭', { field: 'mergeInto' });
+  if (into.category !== before.category) throw invalidInput('只能合并到同类别的事项', { field: 'mergeInto' });
+  if (!user.areaIds.some((a) => tree.covers(a, into.gridId) || tree.covers(a, into.beatId))) throw forbidden('合并目标不在您的管辖范围');
+  // The reporter of the merged report follows the surviving one, so they are still surveyed.
+  if (!before.reporterId || before.reporterId === into.reporterId) return [];
+  const already = await reports.getMember(into.id, before.reporterId);
+  return already ? [] : [reports.memberPut({ reportId: into.id, userId: before.reporterId, relation: 'follower', at: new Date().toISOString() }, into.createdAt)];
+}
+
+export async function follow(user: UserRecord, reportId: string, now: Date): Promise<{ report: ReportRecord; joined: boolean }> {
+  const report = await loadReport(reportId);
+  if (report.reporterId === user.id) return { report, joined: false };
+  if (!isOpen(report.status)) throw invalidTransition('该事项已办结或已关闭，不能再加入');
+  const existing = await reports.getMember(reportId, user.id);
+  if (existing) return { report, joined: false };
+  try {
+    await reports.addFollower(report, user.id, now);
+  } catch (e) {
+    if (e instanceof reports.ConditionFailed) return { report: await loadReport(reportId), joined: false };
+    throw e;
+  }
+  return { report: await loadReport(reportId), joined: true };
+}
+
+export async function rate(user: UserRecord, reportId: string, input: { score: Score; comment?: string | undefined }, now: Date): Promise<ReportRecord> {
+  return withRetry(async () => {
+    const before = await loadReport(reportId);
+    const isReporter = before.reporterId === user.id;
+    if (!isReporter && !(await reports.getMember(reportId, user.id))) throw forbidden('只有上报人和关注者可以评价');
+    if (before.status !== 'closed') throw invalidTransition('事项结案后才能评价', { status: before.status });
+    const at = now.toISOString();
+    const rating = reports.ratingPut({ reportId, userId: user.id, round: before.closeRound, score: input.score, comment: input.comment ?? null, at });
+    try {
+      if (!isReporter) {
+        await reports.transactRating(rating);
+        return before;
+      }
+      const reopen = input.score === 'dissatisfied' && before.reopenCount === 0;
+      const rated: ReportRecord = { ...before, rating: { score: input.score, comment: input.comment ?? null, at } };
+      const resident: PersonRef = { id: user.id, role: 'resident', name: ROLE_NAMES.resident };
+      if (reopen) {
+        const { tree } = await areasInForce();
+        const decision = decide(factsOf(before), actorOf(user), { action: 'reopen' }, tree);
+        const { after, events } = evolve({ before: rated, decision, command: { action: 'reopen', note: input.comment ?? '居民不满意，退回重办' }, actor: resident, now });
+        await reports.commitTransition({
+          before,
+          after,
+          events,
+          outbox: { reportId, version: after.version, at, kind: 'report.reopen', actorId: user.id, to: audience('reopen', after), title: '居民不满意，事项重办', body: input.comment ?? '' },
+          extra: [rating],
+        });
+        return after;
+      }
+      const after: ReportRecord = { ...rated, version: before.version + 1, updatedAt: at };
+      await reports.commitTransition({
+        before,
+        after,
+        events: [{ reportId, version: after.version, seq: 0, at, action: 'rate', from: 'closed', to: 'closed', actor: resident, note: input.comment ?? null, photoIds: [] }],
+        outbox: { reportId, version: after.version, at, kind: 'report.rated', actorId: user.id, to: after.assignee ? [{ userId: after.assignee.id, reason: 'rated' }] : [], title: '居民已评价', body: input.score },
+        extra: [rating],
+      });
+      return after;
+    } catch (e) {
+      if (e instanceof reports.ConditionFailed && e.index > 0) throw new DomainError('already_rated', '本轮已评价过');
+      if (e instanceof reports.ConditionFailed && !isReporter) throw new DomainError('already_rated', '本轮已评价过');
+      throw e;
+    }
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * Access tokens: short-lived HS256 JWTs (jose). The token names the user; role and areas are
+ * read from the store on every request, so a deactivated account or changed areas take effect
+ * at once rather than when the token expires.
+ */
+import { SignJWT, jwtVerify, errors } from 'jose';
+import { config } from '#config';
+import { DomainError } from '#domain/errors';
+
+const secret = new TextEncoder().encode(config.tokenSecret);
+const ISSUER = 'weishibao';
+
+export async function issueToken(userId: string, kind: 'access' | 'refresh' = 'access'): Promise<string> {
+  const ttl = kind === 'access' ? config.tokenTtlSeconds : 30 * 86400;
+  return new SignJWT({ kind })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(userId)
+    .setIssuer(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(`${ttl}s`)
+    .sign(secret);
+}
+
+export async function verifyToken(token: string, kind: 'access' | 'refresh' = 'access'): Promise<string> {
+  try {
+    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ['HS256'] });
+    if (payload.kind !== kind || typeof payload.sub !== 'string') throw new DomainError('unauthenticated', '登录凭证无效');
+    return payload.sub;
+  } catch (e) {
+    if (e instanceof DomainError) throw e;
+    if (e instanceof errors.JWTExpired) throw new DomainError('unauthenticated', '登录已过期，请重新登录');
+    throw new DomainError('unauthenticated', '登录凭证无效');
+  }
+}

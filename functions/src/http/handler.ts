@@ -1,0 +1,154 @@
+/**
+ * Turns a route row and a plain async function into a middy Lambda handler. The middlewares
+ * hold everything that is not the call into the domain: request id and logging, body size and
+ * JSON parsing, authentication and the role gate, schema validation, and the ONE mapping from
+ * errors to the API.md error body.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { logger } from '#log';
+import { ZodError, type z } from 'zod';
+import { config } from '#config';
+import { DomainError } from '#domain/errors';
+import { getUser, type UserRecord } from '#store/users';
+import { verifyToken } from '#http/auth';
+import type { Route } from '#http/routes';
+
+
+export interface RequestCtx {
+  body: any;
+  query: any;
+  params: any;
+  user: UserRecord | null;
+  requestId: string;
+  headers: Record<string, string>;
+  sourceIp: string;
+}
+
+export interface Result {
+  status?: number;
+  body?: unknown;
+  /** already-serialised body (CSV, HTML) */
+  raw?: string;
+  headers?: Record<string, string>;
+}
+
+export type HandlerFn = (ctx: RequestCtx) => Promise<Result>;
+
+/** the parsed request rides on the Lambda context from the middleware to the handler */
+type CtxCarrier = Context & { wsb?: RequestCtx; wsbStarted?: number };
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
+  return { statusCode: status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+function rawBody(event: APIGatewayProxyEventV2): string | undefined {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function lowerHeaders(h: APIGatewayProxyEventV2['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return value as T;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new DomainError(
+    'invalid_input',
+    `${where} 参数不合法：${r.error.issues.map((i) => `${i.path.join('.') || where} ${i.message}`).slice(0, 5).join('; ')}`,
+    { issues: r.error.issues.map((i) => ({ path: i.path.map(String), message: i.message, code: i.code })) },
+  );
+}
+
+const parse = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
+  before: async (request) => {
+    const carrier = request.context as CtxCarrier;
+    carrier.wsbStarted = Date.now();
+    const event = request.event;
+    const headers = lowerHeaders(event.headers);
+    const raw = rawBody(event);
+    if (raw !== undefined && Buffer.byteLength(raw) > config.bodyMaxBytes) {
+      throw new DomainError('payload_too_large', `请求体不能超过 ${Math.round(config.bodyMaxBytes / 1024)} KB`);
+    }
+    let body: unknown;
+    if (route.body) {
+      if (raw === undefined) throw new DomainError('invalid_json', '缺少 JSON 请求体');
+      const type = headers['content-type'] ?? '';
+      if (type && !/^application\/json\b/i.test(type)) throw new DomainError('unsupported_media_type', '请求体须为 application/json');
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        throw new DomainError('invalid_json', '请求体不是合法的 JSON');
+      }
+    }
+    let user: UserRecord | null = null;
+    if (route.auth === 'user') {
+      const m = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
+      if (!m) throw new DomainError('unauthenticated', '请先登录');
+      const userId = await verifyToken(m[1]!);
+      user = await getUser(userId);
+      if (!user || !user.active) throw new DomainError('unauthenticated', '账号不存在或已停用');
+      if (route.roles && !route.roles.includes(user.role)) throw new DomainError('forbidden', '您的角色不能使用该功能');
+    }
+    carrier.wsb = {
+      body: validate(route.body, body, 'body'),
+      query: validate(route.query, { ...(event.queryStringParameters ?? {}) }, 'query'),
+      params: validate(route.params, { ...(event.pathParameters ?? {}) }, 'path'),
+      user,
+      requestId: request.context.awsRequestId,
+      headers,
+      sourceIp: event.requestContext?.http?.sourceIp ?? '',
+    };
+  },
+});
+
+/** The one place errors become responses: typed errors keep their code; anything else is a 500 with no detail. */
+export function errorResponse(e: unknown, requestId: string): APIGatewayProxyResultV2 {
+  if (e instanceof DomainError) {
+    return json(e.status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
+  }
+  if (e instanceof ZodError) return json(400, { error: { code: 'invalid_input', message: '参数不合法' } });
+  if ((e as { badCursor?: boolean }).badCursor) return json(400, { error: { code: 'invalid_input', message: 'cursor 无效' } });
+  logger.error('unhandled error', { requestId, error: e as Error });
+  return json(500, { error: { code: 'internal', message: '服务暂时不可用，请稍后重试', details: { requestId } } });
+}
+
+const errors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
+  onError: async (request) => {
+    request.response = errorResponse(request.error, request.context.awsRequestId);
+  },
+});
+
+const accessLog = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => {
+  const log = (request: middy.Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2>) => {
+    const carrier = request.context as CtxCarrier;
+    const status = typeof request.response === 'object' && request.response ? request.response.statusCode : undefined;
+    // ids and codes only: no bodies, no phone numbers, no tokens
+    logger.info('request', {
+      requestId: request.context.awsRequestId,
+      route: `${route.method} ${route.path}`,
+      status,
+      ms: carrier.wsbStarted ? Date.now() - carrier.wsbStarted : undefined,
+      userId: carrier.wsb?.user?.id,
+    });
+  };
+  return { after: async (r) => log(r), onError: async (r) => log(r) };
+};
+
+export function makeHandler(route: Route, fn: HandlerFn) {
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    .use(accessLog(route))
+    .use(errors())
+    .use(parse(route))
+    .handler(async (_event, context) => {
+      const ctx = (context as CtxCarrier).wsb!;
+      const result = await fn(ctx);
+      const headers = { 'x-request-id': ctx.requestId, ...(result.headers ?? {}) };
+      if (result.raw !== undefined) return { statusCode: result.status ?? 200, headers, body: result.raw };
+      return json(result.status ?? 200, result.body ?? {}, headers);
+    });
+}

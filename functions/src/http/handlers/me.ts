@@ -1,0 +1,38 @@
+/** The signed-in user. */
+import { ROLE_NAMES } from '#domain/roles';
+import { areasInForce } from '#flows/areas';
+import { setConsent, setDuty } from '#store/users';
+import { config } from '#config';
+import { invalidInput } from '#domain/errors';
+import type { HandlerFn } from '#http/handler';
+
+export const get: HandlerFn = async ({ user }) => {
+  const u = user!;
+  const { tree } = await areasInForce();
+  return {
+    body: {
+      id: u.id,
+      role: u.role,
+      roleName: ROLE_NAMES[u.role],
+      name: u.name,
+      areaIds: u.areaIds,
+      areas: u.areaIds.map((id) => tree.get(id)).filter((a) => !!a).map((a) => ({ id: a!.id, name: a!.name, level: a!.level })),
+      duty: u.duty,
+      phoneBound: !!u.phone,
+      consent: { accepted: u.consentVersion, current: config.privacyNoticeVersion, required: u.role === 'resident' && !u.consentVersion },
+    },
+  };
+};
+
+export const consent: HandlerFn = async ({ user, body }) => {
+  if (body.version !== config.privacyNoticeVersion) {
+    throw invalidInput(`隐私政策版本不符，当前版本为 ${config.privacyNoticeVersion}`, { current: config.privacyNoticeVersion });
+  }
+  await setConsent(user!.id, body.version);
+  return { body: { accepted: body.version } };
+};
+
+export const duty: HandlerFn = async ({ user, body }) => {
+  await setDuty(user!, body.state);
+  return { body: { duty: body.state } };
+};

@@ -1,0 +1,84 @@
+/**
+ * THE route table. The local gateway serves it, /v1/openapi.json documents it and infra/
+ * deploys it (one HTTP API route per row, local-only rows left out). Rows name their handler
+ * by key, so reading this table loads no handler code and no AWS client.
+ */
+import type { z } from 'zod';
+import type { Role } from '#domain/roles';
+import * as S from '#http/schemas';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Route {
+  method: Method;
+  /** API Gateway style: /v1/reports/{id} */
+  path: string;
+  handler: string;
+  summary: string;
+  /** 'none': no token needed (API.md's list); 'user': a valid token */
+  auth: 'none' | 'user';
+  /** coarse role gate checked before the handler; finer rights are the domain's */
+  roles?: readonly Role[];
+  localOnly?: boolean;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  response?: z.ZodType;
+  /** the Lambda function this route deploys into (routes that share code share a function) */
+  fn: string;
+}
+
+const STAFF: readonly Role[] = ['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
+
+export const ROUTES: readonly Route[] = [
+  { method: 'GET', path: '/v1/health', handler: 'system.health', fn: 'system', summary: 'store and object storage answer', auth: 'none' },
+  { method: 'GET', path: '/v1/openapi.json', handler: 'system.openapi', fn: 'system', summary: 'this document', auth: 'none' },
+  { method: 'POST', path: '/v1/auth/dev', handler: 'dev.devLogin', fn: 'dev', summary: 'token for a seeded user (local stack only)', auth: 'none', localOnly: true, body: S.DevLoginBody },
+  { method: 'GET', path: '/v1/dev/users', handler: 'dev.devUsers', fn: 'dev', summary: 'seeded users (local stack only)', auth: 'none', localOnly: true },
+  { method: 'GET', path: '/v1/me', handler: 'me.get', fn: 'me', summary: 'the signed-in user, role and areas', auth: 'user' },
+  { method: 'POST', path: '/v1/me/consent', handler: 'me.consent', fn: 'me', summary: 'accept the privacy notice', auth: 'user', roles: ['resident'], body: S.ConsentBody },
+  { method: 'PUT', path: '/v1/me/duty', handler: 'me.duty', fn: 'me', summary: 'on_duty / off_duty / on_leave (routing skips the unavailable)', auth: 'user', roles: STAFF, body: S.DutyBody },
+  { method: 'GET', path: '/v1/categories', handler: 'areas.categories', fn: 'areas', summary: 'hazard categories, lead side, time limits, emergency flag', auth: 'none' },
+  { method: 'GET', path: '/v1/areas', handler: 'areas.list', fn: 'areas', summary: 'areas by level / parent; &geometry=1 adds GeoJSON', auth: 'none', query: S.AreasQuery },
+  { method: 'GET', path: '/v1/areas/locate', handler: 'areas.locate', fn: 'areas', summary: 'point -> grid, beat, community, street, district', auth: 'none', query: S.LocateQuery },
+  { method: 'POST', path: '/v1/uploads', handler: 'uploads.create', fn: 'uploads', summary: 'a presigned POST straight to object storage', auth: 'user', body: S.UploadBody },
+  { method: 'GET', path: '/v1/uploads/{id}', handler: 'uploads.get', fn: 'uploads', summary: 'upload status (pending / uploaded / ready / failed)', auth: 'user', params: S.IdParams },
+  { method: 'GET', path: '/v1/reports/nearby', handler: 'reports.nearby', fn: 'reports', summary: 'open reports of a category within 50 m (我也遇到)', auth: 'user', query: S.NearbyQuery },
+  { method: 'POST', path: '/v1/reports', handler: 'reports.create', fn: 'reports', summary: 'file a report (Idempotency-Key honoured)', auth: 'user', roles: ['resident', 'dispatcher'], body: S.CreateReportBody, response: S.ReportView },
+  { method: 'GET', path: '/v1/reports', handler: 'reports.mine', fn: 'reports', summary: 'own and followed reports, newest first', auth: 'user', roles: ['resident'], query: S.MineQuery },
+  { method: 'GET', path: '/v1/reports/{id}', handler: 'reports.get', fn: 'reports', summary: 'a report with its timeline', auth: 'user', params: S.IdParams, response: S.ReportView },
+  { method: 'POST', path: '/v1/reports/{id}/follow', handler: 'reports.follow', fn: 'reports', summary: 'join an open report (我也遇到)', auth: 'user', roles: ['resident'], params: S.IdParams },
+  { method: 'POST', path: '/v1/reports/{id}/actions', handler: 'reports.action', fn: 'reports', summary: 'a staff action per the transition table', auth: 'user', roles: STAFF, params: S.IdParams, body: S.ActionBody, response: S.ReportView },
+  { method: 'POST', path: '/v1/reports/{id}/rating', handler: 'reports.rate', fn: 'reports', summary: 'satisfied / basically_satisfied / dissatisfied', auth: 'user', roles: ['resident'], params: S.IdParams, body: S.RatingBody, response: S.ReportView },
+  { method: 'GET', path: '/v1/tasks', handler: 'tasks.list', fn: 'tasks', summary: "the caller's tasks by deadline", auth: 'user', roles: STAFF, query: S.TasksQuery },
+  { method: 'GET', path: '/v1/inbox', handler: 'tasks.inbox', fn: 'tasks', summary: 'in-app notifications', auth: 'user', query: S.ListQuery },
+];
+
+
+/** Compiled matchers, most specific (fewest parameters) first so /reports/nearby beats /reports/{id}. */
+const compiled = ROUTES.map((r) => ({
+  route: r,
+  params: [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
+  re: new RegExp(`^${r.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
+})).sort((a, b) => a.params.length - b.params.length);
+
+export type Match = { route: Route; params: Record<string, string> } | { methodNotAllowed: Method[] } | null;
+
+export function matchRoute(method: string, path: string, includeLocal: boolean): Match {
+  const allowed: Method[] = [];
+  for (const c of compiled) {
+    if (c.route.localOnly && !includeLocal) continue;
+    const m = c.re.exec(path);
+    if (!m) continue;
+    if (c.route.method !== method) {
+      allowed.push(c.route.method);
+      continue;
+    }
+    const params: Record<string, string> = {};
+    c.params.forEach((p, i) => {
+      params[p] = decodeURIComponent(m[i + 1]!);
+    });
+    return { route: c.route, params };
+  }
+  return allowed.length ? { methodNotAllowed: allowed } : null;
+}

@@ -1,0 +1,145 @@
+/**
+ * Request and response schemas (zod). The handlers validate with these and the served OpenAPI
+ * document is generated from them, so the contract and the code cannot drift apart.
+ */
+import { z } from 'zod';
+import { CATEGORY_CODES } from '#domain/categories';
+import { STAFF_ACTIONS, STATUSES } from '#domain/lifecycle';
+import { ROLES } from '#domain/roles';
+import { SCORES } from '#domain/report';
+
+export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
+export const MAX_PHOTOS = 9;
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+export const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'id: 1-64 letters, digits, _ or -');
+
+export const LatLng = z
+  .object({
+    lat: z.number().min(-90).max(90),
+    lng: z.number().min(-180).max(180),
+    datum: z.enum(['gcj02', 'wgs84']).optional().meta({ description: 'gcj02 (default, what WeChat gives) or wgs84' }),
+  })
+  .meta({ id: 'LatLng' });
+
+/** query-string coordinates arrive as text */
+const coord = (min: number, max: number) => z.coerce.number().pipe(z.number().min(min).max(max));
+
+export const LocateQuery = z.object({
+  lat: coord(-90, 90),
+  lng: coord(-180, 180),
+  datum: z.enum(['gcj02', 'wgs84']).optional(),
+});
+
+export const AreasQuery = z.object({
+  level: z.enum(['city', 'district', 'street', 'community', 'grid', 'station', 'beat']).optional(),
+  parentId: Id.optional(),
+  geometry: z.enum(['0', '1']).optional(),
+});
+
+export const CreateReportBody = z
+  .object({
+    category: z.enum(CATEGORY_CODES),
+    description: text(1000),
+    location: LatLng,
+    address: text(200).optional(),
+    photos: z.array(Id).max(MAX_PHOTOS).default([]),
+    anonymous: z.boolean().default(false),
+    source: z.enum(['app', 'phone', '110']).default('app'),
+    caller: z.object({ name: text(50), phone: z.string().regex(/^[0-9+\- ]{3,20}$/) }).optional(),
+  })
+  .meta({ id: 'CreateReport' });
+
+export const ActionBody = z
+  .object({
+    action: z.enum(STAFF_ACTIONS as [string, ...string[]]),
+    note: text(1000).optional(),
+    reason: text(500).optional(),
+    photos: z.array(Id).max(MAX_PHOTOS).optional(),
+    assigneeId: Id.optional(),
+    mergeInto: Id.optional(),
+    expectedVersion: z.number().int().min(1).optional(),
+  })
+  .meta({ id: 'ReportAction' });
+
+export const RatingBody = z.object({ score: z.enum(SCORES as [string, ...string[]]), comment: text(500).optional() }).meta({ id: 'Rating' });
+
+export const UploadBody = z
+  .object({ contentType: z.string().max(100), size: z.number().int().min(1) })
+  .meta({ id: 'UploadRequest' });
+
+export const DevLoginBody = z.object({ userId: Id });
+export const ConsentBody = z.object({ version: text(40) });
+export const DutyBody = z.object({ state: z.enum(['on_duty', 'off_duty', 'on_leave']) });
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(2000).optional(),
+});
+export const MineQuery = ListQuery.extend({ scope: z.enum(['mine']).default('mine') });
+export const TasksQuery = ListQuery.extend({ state: z.enum(['open', 'due_soon', 'overdue', 'done', 'unplaced']).default('open') });
+export const NearbyQuery = z.object({
+  lat: coord(-90, 90),
+  lng: coord(-180, 180),
+  datum: z.enum(['gcj02', 'wgs84']).optional(),
+  category: z.enum(CATEGORY_CODES),
+});
+export const IdParams = z.object({ id: Id });
+
+const Person = z.object({ role: z.enum(ROLES), name: z.string() });
+const Ref = z.object({ id: z.string(), name: z.string() });
+
+export const ReportView = z
+  .object({
+    id: z.string(),
+    version: z.number().int(),
+    status: z.enum(STATUSES),
+    statusName: z.string(),
+    category: z.string(),
+    categoryName: z.string(),
+    description: z.string(),
+    location: LatLng,
+    address: z.string().nullable(),
+    anonymous: z.boolean(),
+    source: z.string(),
+    createdAt: z.string(),
+    grid: Ref,
+    beat: Ref,
+    lead: z.enum(['grid', 'police']),
+    routing: z.object({ mode: z.enum(['exact', 'nearest']), reason: z.string() }),
+    assignee: Person.nullable(),
+    deadlines: z.object({ acceptBy: z.string(), resolveBy: z.string() }),
+    dueAt: z.string().nullable(),
+    overdue: z.boolean(),
+    timeline: z.array(
+      z.object({
+        at: z.string(),
+        action: z.string(),
+        actionName: z.string(),
+        from: z.string().nullable(),
+        to: z.string(),
+        actor: Person.nullable(),
+        note: z.string().nullable(),
+        photoIds: z.array(z.string()),
+      }),
+    ),
+    photos: z.array(
+      z.object({ id: z.string(), kind: z.enum(['report', 'after']), url: z.string(), thumbUrl: z.string(), expiresAt: z.string() }),
+    ),
+    followerCount: z.number().int(),
+    following: z.boolean(),
+    rating: z.object({ score: z.string(), comment: z.string().nullable(), at: z.string() }).nullable(),
+    canRate: z.boolean(),
+    reporter: z.object({ phone: z.string().nullable() }).optional(),
+    taskRole: z.string().optional(),
+    availableActions: z.array(z.string()).optional(),
+  })
+  .meta({ id: 'Report' });
+
+export const ErrorBody = z
+  .object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) })
+  .meta({ id: 'Error' });
+
+export type CreateReportInput = z.infer<typeof CreateReportBody>;
+export type ActionInput = z.infer<typeof ActionBody>;
+export type ReportViewT = z.infer<typeof ReportView>;

@@ -1,0 +1,122 @@
+/**
+ * THE key design of the single DynamoDB table. Every key is built here and nowhere else; the
+ * table definition below is what the local stack creates and what infra/ will deploy.
+ *
+ * Entity       PK                       SK                         indexes
+ * ──────────── ──────────────────────── ────────────────────────── ─────────────────────────────────────────
+ * Report       REPORT#<id>              REPORT                     GSI1 AREA#<gridId> / <createdAt>#<id>
+ *                                                                  GSI2 ASSIGNEE#<uid>#open|done / <dueAt|doneAt>#<id>
+ *                                                                  GSI3 GRID#<gridId>#open | QUEUE#unplaced / <dueAt>#<id>
+ *                                                                  GSI4 BEAT#<beatId>#open / <dueAt>#<id>
+ *                                                                  GSI5 GEO#<category>#<geohash7> / <createdAt>#<id>  (open only)
+ * Member       REPORT#<id>              MEMBER#<uid>               GSI1 USER#<uid> / <createdAt>#<id>   (reporter + followers)
+ * Event        REPORT#<id>              EVENT#<version:6>          timeline, one per state change, never overwritten
+ * Outbox       REPORT#<id>              OUTBOX#<version:6>         consumed from the stream by the notifier
+ * Rating       REPORT#<id>              RATING#<round:2>#<uid>     one per rater per closure round
+ * User         USER#<uid>               PROFILE                    GSI1 OPENID#<openid> / USER
+ * Inbox        USER#<uid>               INBOX#<at>#<outboxKey>     in-app notifications
+ * Staff area   AREA#<areaId>            STAFF#<uid>                who works an area (routing)
+ * Upload       UPLOAD#<id>              UPLOAD                     GSI3 UPLOADS#pending / <expiresAt>#<id>  (pending only)
+ * Idempotency  IDEMP#<uid>#<key>        IDEMP                      ttl
+ * Area set     AREASET#<version>        AREA#<id>                  the areas of one import (queried whole)
+ * Area ptr     AREASET                  CURRENT                    which version routing uses
+ *
+ * Access patterns (one line each; none scans):
+ * - report by id, with timeline, members, ratings ..... Query PK=REPORT#<id>
+ * - my reports and followed ones, newest first ........ GSI1 PK=USER#<uid>, descending
+ * - reports of a grid over time ....................... GSI1 PK=AREA#<gridId>, SK between times
+ * - open tasks of an assignee by deadline ............. GSI2 PK=ASSIGNEE#<uid>#open, ascending
+ * - finished tasks of an assignee ..................... GSI2 PK=ASSIGNEE#<uid>#done, descending
+ * - open reports of a grid by deadline ................ GSI3 PK=GRID#<gridId>#open
+ * - reports routing could not place ................... GSI3 PK=QUEUE#unplaced
+ * - open reports of a beat by deadline ................ GSI4 PK=BEAT#<beatId>#open
+ * - open reports of a category near a point ........... GSI5 PK=GEO#<category>#<cell> for the cell and its 8 neighbours
+ * - user by WeChat openid ............................. GSI1 PK=OPENID#<openid>
+ * - staff of an area .................................. Query PK=AREA#<areaId>, SK begins_with STAFF#
+ * - pending uploads past their expiry ................. GSI3 PK=UPLOADS#pending, SK < now
+ * - upload by id / idempotency record by user+key ..... GetItem
+ * - current areas ..................................... GetItem AREASET/CURRENT, Query AREASET#<version>
+ */
+import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement } from '@aws-sdk/client-dynamodb';
+
+export const pad = (n: number, width = 6): string => String(n).padStart(width, '0');
+
+export const keys = {
+  report: (id: string) => ({ PK: `REPORT#${id}`, SK: 'REPORT' }),
+  member: (reportId: string, userId: string) => ({ PK: `REPORT#${reportId}`, SK: `MEMBER#${userId}` }),
+  event: (reportId: string, version: number) => ({ PK: `REPORT#${reportId}`, SK: `EVENT#${pad(version)}` }),
+  outbox: (reportId: string, version: number) => ({ PK: `REPORT#${reportId}`, SK: `OUTBOX#${pad(version)}` }),
+  rating: (reportId: string, round: number, userId: string) => ({ PK: `REPORT#${reportId}`, SK: `RATING#${pad(round, 2)}#${userId}` }),
+  user: (id: string) => ({ PK: `USER#${id}`, SK: 'PROFILE' }),
+  inbox: (userId: string, at: string, sourceKey: string) => ({ PK: `USER#${userId}`, SK: `INBOX#${at}#${sourceKey}` }),
+  staffArea: (areaId: string, userId: string) => ({ PK: `AREA#${areaId}`, SK: `STAFF#${userId}` }),
+  upload: (id: string) => ({ PK: `UPLOAD#${id}`, SK: 'UPLOAD' }),
+  idempotency: (userId: string, key: string) => ({ PK: `IDEMP#${userId}#${key}`, SK: 'IDEMP' }),
+  areaSetItem: (version: string, areaId: string) => ({ PK: `AREASET#${version}`, SK: `AREA#${areaId}` }),
+  areaSetPointer: () => ({ PK: 'AREASET', SK: 'CURRENT' }),
+} as const;
+
+export const prefixes = {
+  event: 'EVENT#',
+  outbox: 'OUTBOX#',
+  member: 'MEMBER#',
+  rating: 'RATING#',
+  inbox: 'INBOX#',
+  staff: 'STAFF#',
+  area: 'AREA#',
+} as const;
+
+/** Index partition keys. `open` partitions hold a report only while someone must act on it. */
+export const indexKeys = {
+  reportsOfGrid: (gridId: string) => `AREA#${gridId}`,
+  reportsOfUser: (userId: string) => `USER#${userId}`,
+  userByOpenid: (openid: string) => `OPENID#${openid}`,
+  assigneeOpen: (userId: string) => `ASSIGNEE#${userId}#open`,
+  assigneeDone: (userId: string) => `ASSIGNEE#${userId}#done`,
+  gridOpen: (gridId: string) => `GRID#${gridId}#open`,
+  unplaced: () => 'QUEUE#unplaced',
+  pendingUploads: () => 'UPLOADS#pending',
+  beatOpen: (beatId: string) => `BEAT#${beatId}#open`,
+  geoCell: (category: string, cell: string) => `GEO#${category}#${cell}`,
+} as const;
+
+export const INDEXES = {
+  byOwner: 'GSI1',
+  byAssignee: 'GSI2',
+  byGridQueue: 'GSI3',
+  byBeatQueue: 'GSI4',
+  byGeoCell: 'GSI5',
+} as const;
+
+/** geohash precision 7 is a ~153 m x 153 m cell: a 50 m radius never leaves the 3x3 block. */
+export const GEOHASH_PRECISION = 7;
+
+/** The table as CreateTable input; the CDK stack builds its TableV2 from this same object. */
+export const TABLE_SCHEMA: {
+  attributeDefinitions: AttributeDefinition[];
+  keySchema: KeySchemaElement[];
+  globalSecondaryIndexes: GlobalSecondaryIndex[];
+  ttlAttribute: string;
+} = {
+  attributeDefinitions: [
+    { AttributeName: 'PK', AttributeType: 'S' },
+    { AttributeName: 'SK', AttributeType: 'S' },
+    ...[1, 2, 3, 4, 5].flatMap((n) => [
+      { AttributeName: `GSI${n}PK`, AttributeType: 'S' as const },
+      { AttributeName: `GSI${n}SK`, AttributeType: 'S' as const },
+    ]),
+  ],
+  keySchema: [
+    { AttributeName: 'PK', KeyType: 'HASH' },
+    { AttributeName: 'SK', KeyType: 'RANGE' },
+  ],
+  globalSecondaryIndexes: [1, 2, 3, 4, 5].map((n) => ({
+    IndexName: `GSI${n}`,
+    KeySchema: [
+      { AttributeName: `GSI${n}PK`, KeyType: 'HASH' as const },
+      { AttributeName: `GSI${n}SK`, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  })),
+  ttlAttribute: 'ttl',
+};

@@ -1,0 +1,167 @@
+/**
+ * Users (residents and staff) and the staff-of-area rows routing reads. A staff account is
+ * bound to areas (一地一人一账号): one STAFF row per area, written with the profile in one
+ * transaction so they never disagree.
+ */
+import { GetCommand, QueryCommand, UpdateCommand, BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { doc } from '#store/clients';
+import { INDEXES, indexKeys, keys, prefixes } from '#store/keys';
+import { transact, ConditionFailed, type TxItem } from '#store/tx';
+import { config } from '#config';
+import type { DutyState, Role } from '#domain/roles';
+
+export interface UserRecord {
+  id: string;
+  role: Role;
+  name: string;
+  areaIds: string[];
+  active: boolean;
+  duty: DutyState;
+  openid: string | null;
+  /** full number; shown to staff only masked, and only while the task is theirs */
+  phone: string | null;
+  consentVersion: string | null;
+  createdAt: string;
+}
+
+export interface StaffOfArea {
+  userId: string;
+  areaId: string;
+  role: Role;
+  name: string;
+  active: boolean;
+  duty: DutyState;
+}
+
+const table = () => config.tableName;
+
+function userItem(u: UserRecord) {
+  return {
+    ...keys.user(u.id),
+    type: 'user',
+    ...(u.openid ? { GSI1PK: indexKeys.userByOpenid(u.openid), GSI1SK: 'USER' } : {}),
+    ...u,
+  };
+}
+
+function staffItems(u: UserRecord): TxItem[] {
+  if (u.role === 'resident') return [];
+  return u.areaIds.map((areaId) => ({
+    Put: {
+      TableName: table(),
+      Item: {
+        ...keys.staffArea(areaId, u.id),
+        type: 'staff',
+        userId: u.id,
+        areaId,
+        role: u.role,
+        name: u.name,
+        active: u.active,
+        duty: u.duty,
+      } satisfies Record<string, unknown> & StaffOfArea,
+    },
+  }));
+}
+
+/** Creates or replaces a user with their staff rows (seed, admin). */
+export async function putUser(u: UserRecord): Promise<void> {
+  await transact([{ Put: { TableName: table(), Item: userItem(u) } }, ...staffItems(u)]);
+}
+
+/** Creates a user only if the id is new; false when it already existed. */
+export async function createUserIfAbsent(u: UserRecord): Promise<boolean> {
+  try {
+    await transact([
+      { Put: { TableName: table(), Item: userItem(u), ConditionExpression: 'attribute_not_exists(PK)' } },
+      ...staffItems(u),
+    ]);
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionFailed && e.index === 0) return false;
+    throw e;
+  }
+}
+
+function strip(item: Record<string, unknown> | undefined): UserRecord | null {
+  if (!item) return null;
+  const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, type: _t, ...rest } = item;
+  return rest as unknown as UserRecord;
+}
+
+export async function getUser(id: string): Promise<UserRecord | null> {
+  const out = await doc.send(new GetCommand({ TableName: table(), Key: keys.user(id) }));
+  return strip(out.Item);
+}
+
+export async function getUsers(ids: string[]): Promise<Map<string, UserRecord>> {
+  const unique = [...new Set(ids)];
+  const found = new Map<string, UserRecord>();
+  for (let i = 0; i < unique.length; i += 100) {
+    const out = await doc.send(
+      new BatchGetCommand({ RequestItems: { [table()]: { Keys: unique.slice(i, i + 100).map((id) => keys.user(id)) } } }),
+    );
+    for (const item of out.Responses?.[table()] ?? []) {
+      const u = strip(item)!;
+      found.set(u.id, u);
+    }
+  }
+  return found;
+}
+
+export async function userByOpenid(openid: string): Promise<UserRecord | null> {
+  const out = await doc.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: INDEXES.byOwner,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': indexKeys.userByOpenid(openid) },
+      Limit: 1,
+    }),
+  );
+  return strip(out.Items?.[0]);
+}
+
+/** Staff bound to exactly this area (not to its ancestors — the caller walks the tree). */
+export async function staffOfArea(areaId: string): Promise<StaffOfArea[]> {
+  const out = await doc.send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': keys.staffArea(areaId, '').PK, ':sk': prefixes.staff },
+    }),
+  );
+  return (out.Items ?? []).map((i) => ({
+    userId: String(i.userId),
+    areaId: String(i.areaId),
+    role: i.role as Role,
+    name: String(i.name),
+    active: Boolean(i.active),
+    duty: i.duty as DutyState,
+  }));
+}
+
+export async function setConsent(userId: string, version: string): Promise<void> {
+  await doc.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.user(userId),
+      UpdateExpression: 'SET consentVersion = :v',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':v': version },
+    }),
+  );
+}
+
+/** Duty state lives on the profile and on every staff row (routing reads the rows). */
+export async function setDuty(u: UserRecord, duty: DutyState): Promise<void> {
+  const set = (Key: Record<string, string>): TxItem => ({
+    Update: {
+      TableName: table(),
+      Key,
+      UpdateExpression: 'SET duty = :d',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':d': duty },
+    },
+  });
+  await transact([set(keys.user(u.id)), ...u.areaIds.map((a) => set(keys.staffArea(a, u.id)))]);
+}

@@ -1,0 +1,418 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  ACTIONS,
+  STATUSES,
+  TRANSITIONS,
+  availableActions,
+  decide,
+  isFinal,
+  type Action,
+  type AssigneeFacts,
+  type Command,
+  type Decision,
+  type ReportFacts,
+  type Status,
+} from '../../../functions/src/domain/lifecycle.ts';
+import { ROLES, coversPlace, type Actor, type Role } from '../../../functions/src/domain/roles.ts';
+import { otherSide, type Side } from '../../../functions/src/domain/categories.ts';
+import { DomainError } from '../../../functions/src/domain/errors.ts';
+import {
+  ALL_ACTORS,
+  AREA_IDS,
+  BEAT_OF,
+  GRIDS,
+  INACTIVE_W1,
+  P,
+  STAFF,
+  applyDecision,
+  areas,
+  full,
+  fullFor,
+  makeAreas,
+  routedHandler,
+  targetFacts,
+} from './fixtures.ts';
+
+const RUNS = { numRuns: 500 };
+const SIDES: readonly Side[] = ['grid', 'police'];
+/** Names a dispatch may carry: every person, an inactive account, and nobody. */
+const TARGET_IDS = [...ALL_ACTORS.map((a) => a.id), INACTIVE_W1.id, 'ghost'];
+const ALL_IDS = ALL_ACTORS.map((a) => a.id);
+
+type Grid = (typeof GRIDS)[number];
+const placeOf = (g: Grid) => ({ gridId: g, beatId: BEAT_OF[g] });
+
+/** Handlers (possible dispatch targets) that cover the report's place. */
+const handlersOf = (r: ReportFacts): Actor[] =>
+  STAFF.filter((a) => ['grid_worker', 'grid_leader', 'police_officer'].includes(a.role) && coversPlace(a, r, areas));
+
+function newReport(g: Grid, lead: Side, routed: boolean): ReportFacts {
+  const place = placeOf(g);
+  return { status: 'reported', lead, ...place, assigneeId: routed ? routedHandler(lead, place) : null, reporterId: 'r1', reopenCount: 0 };
+}
+
+/** Run decide, returning the decision or the thrown value (never letting anything escape). */
+function attempt(r: ReportFacts, who: Actor, cmd: Command, target?: AssigneeFacts | null): { ok: Decision } | { err: unknown } {
+  try {
+    return { ok: decide(r, who, cmd, areas, target) };
+  } catch (err) {
+    return { err };
+  }
+}
+
+const FORWARD: readonly Action[] = ['accept', 'dispatch', 'start', 'resolve', 'verify', 'close', 'reopen'];
+
+const stepArb = fc.record({
+  guided: fc.integer({ min: 0, max: 9 }).map((n) => n < 6),
+  /** guided steps mostly move the report forward round the loop, so runs get to the end */
+  forward: fc.integer({ min: 0, max: 9 }).map((n) => n < 7),
+  actorIx: fc.nat(),
+  actionIx: fc.nat(),
+  supply: fc.integer({ min: 0, max: 9 }).map((n) => n < 8),
+  targetIx: fc.nat(),
+  rerouteNull: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
+});
+type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** Turns a step into (actor, command, target): guided steps pick among what someone may do now. */
+function materialise(r: ReportFacts, s: Step): { who: Actor; cmd: Command; target: AssigneeFacts | null } {
+  if (s.guided) {
+    const options: [Actor, Action][] = [];
+    for (const who of ALL_ACTORS) for (const a of availableActions(r, who, areas)) options.push([who, a]);
+    if (r.status === 'closed' && r.reopenCount === 0) options.push([P.r1, 'reopen']);
+    const onward = options.filter(([, a]) => FORWARD.includes(a));
+    const pool = s.forward && onward.length > 0 ? onward : options;
+    const pick = pool[s.actionIx % Math.max(pool.length, 1)];
+    if (pick) {
+      const [who, action] = pick;
+      let cmd = fullFor(action, who, r);
+      if (action === 'dispatch' && cmd.assigneeId !== who.id) {
+        const hs = handlersOf(r);
+        cmd = full(action, { assigneeId: hs[s.targetIx % hs.length]?.id ?? 'w1b' });
+      }
+      return { who, cmd, target: targetFacts(cmd.assigneeId) };
+    }
+  }
+  const who = ALL_ACTORS[s.actorIx % ALL_ACTORS.length]!;
+  const action = (s.actionIx % 20 === 19 ? 'teleport' : ACTIONS[s.actionIx % ACTIONS.length]!) as Action;
+  const assigneeId = TARGET_IDS[s.targetIx % TARGET_IDS.length]!;
+  const cmd: Command = s.supply ? full(action, { assigneeId }) : { action };
+  // sometimes the store found someone else than the command names
+  const target = s.targetIx % 7 === 0 ? targetFacts(TARGET_IDS[(s.targetIx + 1) % TARGET_IDS.length]) : targetFacts(assigneeId);
+  return { who, cmd, target };
+}
+
+describe('(a) any sequence of commands', () => {
+  it('keeps a known status, throws only DomainErrors, and never leaves a final status', () => {
+    const reached = new Set<Status>();
+    const applied = new Set<string>();
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...GRIDS),
+        fc.constantFrom(...SIDES),
+        fc.boolean(),
+        fc.array(stepArb, { minLength: 1, maxLength: 40 }),
+        (g, lead, routed, steps) => {
+          let r = newReport(g, lead, routed);
+          let finalAt: Status | null = null;
+          for (const s of steps) {
+            const { who, cmd, target } = materialise(r, s);
+            const res = attempt(r, who, cmd, target);
+            if ('err' in res) {
+              expect(res.err).toBeInstanceOf(DomainError);
+              expect(['forbidden', 'invalid_transition', 'invalid_input']).toContain((res.err as DomainError).code);
+              continue;
+            }
+            const d = res.ok;
+            const t = d.transition;
+            expect(isFinal(r.status)).toBe(false);
+            expect(TRANSITIONS).toContain(t);
+            expect(t.action).toBe(cmd.action);
+            expect(t.from).toContain(r.status);
+            expect(d.from).toBe(r.status);
+            expect(d.to).toBe(t.to === 'same' ? r.status : t.to);
+            expect(d.lead).toBe(t.swapLead ? otherSide(r.lead) : r.lead);
+            // who acted was in the areas, or was the reporter reopening
+            if (cmd.action === 'reopen') expect(who.id).toBe(r.reporterId);
+            else expect(coversPlace(who, r, areas)).toBe(true);
+            if (d.assignee.kind === 'set') expect(d.assignee.id).toBe(cmd.assigneeId);
+            applied.add(t.action);
+            const next = applyDecision(r, d, s.rerouteNull ? null : routedHandler(d.lead, r));
+            expect(STATUSES).toContain(next.status);
+            expect(next.reopenCount).toBeLessThanOrEqual(1);
+            if (finalAt !== null) expect(next.status).toBe(finalAt);
+            if (isFinal(next.status)) finalAt = next.status;
+            r = next;
+            reached.add(r.status);
+          }
+          expect(STATUSES).toContain(r.status);
+        },
+      ),
+      RUNS,
+    );
+    // the generator really drives reports around the whole loop
+    expect([...reached].sort()).toEqual([...STATUSES].sort());
+    expect([...applied].sort()).toEqual([...ACTIONS].sort());
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// (b) from every reachable non-final state, 'closed' can be reached
+
+interface Edge {
+  who: Actor;
+  cmd: Command;
+  rerouteTo: string | null;
+  to: ReportFacts;
+}
+const keyOf = (r: ReportFacts) => `${r.status}|${r.lead}|${r.assigneeId ?? '-'}|${r.reopenCount}`;
+
+function edgesFrom(r: ReportFacts): Edge[] {
+  const out: Edge[] = [];
+  for (const who of ALL_ACTORS) {
+    for (const action of ACTIONS) {
+      const cmds = action === 'dispatch' ? TARGET_IDS.map((id) => full(action, { assigneeId: id })) : [full(action)];
+      for (const cmd of cmds) {
+        const res = attempt(r, who, cmd, targetFacts(cmd.assigneeId));
+        if ('err' in res) {
+          expect(res.err).toBeInstanceOf(DomainError);
+          continue;
+        }
+        const outcomes = res.ok.assignee.kind === 'reroute' ? [...new Set([routedHandler(res.ok.lead, r), null])] : [null];
+        for (const rerouteTo of outcomes) out.push({ who, cmd, rerouteTo, to: applyDecision(r, res.ok, rerouteTo) });
+      }
+    }
+  }
+  return out;
+}
+
+interface Graph {
+  states: Map<string, ReportFacts>;
+  edges: Map<string, Edge[]>;
+  canClose: Set<string>;
+}
+
+function explore(g: Grid): Graph {
+  const states = new Map<string, ReportFacts>();
+  const edges = new Map<string, Edge[]>();
+  const queue: ReportFacts[] = [];
+  for (const lead of SIDES) for (const routed of [true, false]) queue.push(newReport(g, lead, routed));
+  for (const s of queue) states.set(keyOf(s), s);
+  while (queue.length > 0) {
+    const r = queue.shift()!;
+    const es = edgesFrom(r);
+    edges.set(keyOf(r), es);
+    for (const e of es) {
+      const k = keyOf(e.to);
+      if (!states.has(k)) {
+        states.set(k, e.to);
+        queue.push(e.to);
+      }
+    }
+  }
+  // backwards from every closed state
+  const canClose = new Set([...states.keys()].filter((k) => k.startsWith('closed|')));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [k, es] of edges) {
+      if (!canClose.has(k) && es.some((e) => canClose.has(keyOf(e.to)))) {
+        canClose.add(k);
+        grew = true;
+      }
+    }
+  }
+  return { states, edges, canClose };
+}
+
+/** Shortest list of edges from `r` to a closed state (BFS), or null. */
+function pathToClosed(graph: Graph, r: ReportFacts): Edge[] | null {
+  const start = keyOf(r);
+  const prev = new Map<string, { from: string; edge: Edge } | null>([[start, null]]);
+  const queue = [start];
+  while (queue.length > 0) {
+    const k = queue.shift()!;
+    if (graph.states.get(k)?.status === 'closed') {
+      const path: Edge[] = [];
+      for (let cur = prev.get(k); cur; cur = prev.get(cur.from)) path.unshift(cur.edge);
+      return path;
+    }
+    for (const e of graph.edges.get(k) ?? []) {
+      const nk = keyOf(e.to);
+      if (!prev.has(nk)) {
+        prev.set(nk, { from: k, edge: e });
+        queue.push(nk);
+      }
+    }
+  }
+  return null;
+}
+
+describe('(b) the loop always closes', () => {
+  const graphs = new Map(GRIDS.map((g) => [g, explore(g)] as const));
+
+  it.each(GRIDS.map((g) => [g] as const))('in %s: every reachable non-final state can reach closed; final states are dead ends', (g) => {
+    const graph = graphs.get(g)!;
+    const stuck = [...graph.states.entries()].filter(([k, s]) => !isFinal(s.status) && !graph.canClose.has(k)).map(([k]) => k);
+    expect(stuck).toEqual([]);
+    for (const [k, s] of graph.states) if (isFinal(s.status)) expect(graph.edges.get(k)).toEqual([]);
+    // the exploration covers the whole loop, both lead sides, unassigned holders and the one reopen
+    expect(new Set([...graph.states.values()].map((s) => s.status))).toEqual(new Set(STATUSES));
+    expect(new Set([...graph.states.values()].map((s) => s.lead))).toEqual(new Set(SIDES));
+    expect([...graph.states.values()].some((s) => s.status === 'in_progress' && s.assigneeId === null)).toBe(true);
+    expect([...graph.states.values()].some((s) => s.status === 'closed' && s.reopenCount === 1)).toBe(true);
+    expect([...graph.states.values()].every((s) => s.reopenCount <= 1)).toBe(true);
+  });
+
+  it('the same holds over the coarse (status, lead, assignee present) abstraction', () => {
+    for (const graph of graphs.values()) {
+      const coarse = (s: ReportFacts) => `${s.status}|${s.lead}|${s.assigneeId !== null}`;
+      const closable = new Set([...graph.canClose].map((k) => coarse(graph.states.get(k)!)));
+      for (const s of graph.states.values()) if (!isFinal(s.status)) expect(closable.has(coarse(s)), coarse(s)).toBe(true);
+    }
+  });
+
+  it('from a state a random walk reaches, a found path replays through decide to closed', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...GRIDS), fc.constantFrom(...SIDES), fc.boolean(), fc.array(stepArb, { maxLength: 30 }), (g, lead, routed, steps) => {
+        const graph = graphs.get(g)!;
+        let r = newReport(g, lead, routed);
+        for (const s of steps) {
+          const { who, cmd, target } = materialise(r, s);
+          const res = attempt(r, who, cmd, target);
+          if ('ok' in res) r = applyDecision(r, res.ok, s.rerouteNull ? null : routedHandler(res.ok.lead, r));
+        }
+        expect(graph.states.has(keyOf(r)), keyOf(r)).toBe(true);
+        if (isFinal(r.status)) return;
+        const path = pathToClosed(graph, r);
+        expect(path).not.toBeNull();
+        for (const e of path!) {
+          const d = decide(r, e.who, e.cmd, areas, targetFacts(e.cmd.assigneeId));
+          r = applyDecision(r, d, e.rerouteTo);
+          expect(keyOf(r)).toBe(keyOf(e.to));
+        }
+        expect(r.status).toBe('closed');
+      }),
+      RUNS,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// (c) nobody acts outside their areas
+
+const reportArb = fc.record({
+  status: fc.constantFrom(...STATUSES),
+  lead: fc.constantFrom(...SIDES),
+  g: fc.constantFrom(...GRIDS),
+  assigneeId: fc.option(fc.constantFrom(...ALL_IDS), { nil: null }),
+  reporterId: fc.option(fc.constantFrom('r1', 'r2'), { nil: null }),
+  reopenCount: fc.integer({ min: 0, max: 2 }),
+}).map(({ g, ...rest }): ReportFacts => ({ ...rest, ...placeOf(g) }));
+
+const commandArb = fc.record(
+  {
+    action: fc.constantFrom(...ACTIONS),
+    note: fc.constantFrom('已处置', '', '  '),
+    reason: fc.constantFrom('不属于本网格', ''),
+    photos: fc.constantFrom(['p1'], [] as string[]),
+    assigneeId: fc.constantFrom(...TARGET_IDS),
+    mergeInto: fc.constantFrom('rep-1', ''),
+  },
+  { requiredKeys: ['action'] },
+);
+
+describe('(c) nobody acts outside their areas', () => {
+  it('staff whose areas cover neither the grid nor the beat get forbidden for every action and state', () => {
+    const outsiderFor = (r: ReportFacts) => {
+      const elsewhere = AREA_IDS.filter((a) => !areas.covers(a, r.gridId!) && !areas.covers(a, r.beatId!));
+      return fc.record({
+        id: fc.oneof(fc.constantFrom(...ALL_IDS), fc.constant(r.assigneeId ?? 'x'), fc.constant(r.reporterId ?? 'y')),
+        role: fc.constantFrom(...ROLES.filter((x): x is Exclude<Role, 'resident'> => x !== 'resident')),
+        areaIds: fc.uniqueArray(fc.constantFrom(...elsewhere), { maxLength: 4 }),
+      });
+    };
+    fc.assert(
+      fc.property(
+        reportArb.chain((r) => fc.tuple(fc.constant(r), outsiderFor(r), commandArb)),
+        ([r, who, cmd]) => {
+          const res = attempt(r, who, cmd, targetFacts(cmd.assigneeId));
+          expect('err' in res).toBe(true);
+          if ('err' in res) {
+            expect(res.err).toBeInstanceOf(DomainError);
+            expect((res.err as DomainError).code).toBe('forbidden');
+            expect((res.err as DomainError).status).toBe(403);
+          }
+          expect(availableActions(r, who, areas)).toEqual([]);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('a resident who is not the reporter is forbidden every action, even with areas claimed', () => {
+    // residents are never assignees (a dispatch to one is refused), so the holder here is staff
+    const staffHeld = reportArb.map((r) => (r.assigneeId === 'r1' || r.assigneeId === 'r2' ? { ...r, assigneeId: 'w1' } : r));
+    fc.assert(
+      fc.property(staffHeld, commandArb, fc.uniqueArray(fc.constantFrom(...AREA_IDS), { maxLength: 3 }), (r, cmd, areaIds) => {
+        const who: Actor = { id: r.reporterId === 'r2' ? 'r1' : 'r2', role: 'resident', areaIds };
+        const res = attempt(r, who, cmd, targetFacts(cmd.assigneeId));
+        expect('err' in res && res.err instanceof DomainError && res.err.code === 'forbidden').toBe(true);
+        expect(availableActions(r, who, areas)).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// (d) decide is pure
+
+function deepFreeze<T>(x: T): T {
+  if (x && typeof x === 'object' && !Object.isFrozen(x)) {
+    Object.freeze(x);
+    for (const v of Object.values(x)) deepFreeze(v);
+  }
+  return x;
+}
+
+const outcome = (f: () => Decision): unknown => {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    return { err: { code: e.code, status: e.status, message: e.message, details: e.details } };
+  }
+};
+
+describe('(d) decide is pure', () => {
+  const actorArb = fc.oneof(
+    fc.constantFrom(...ALL_ACTORS),
+    fc.record({ id: fc.constantFrom(...ALL_IDS), role: fc.constantFrom(...ROLES), areaIds: fc.uniqueArray(fc.constantFrom(...AREA_IDS), { maxLength: 3 }) }),
+  );
+  const targetArb = fc.oneof(
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.record({ id: fc.constantFrom(...TARGET_IDS), role: fc.constantFrom(...ROLES), areaIds: fc.uniqueArray(fc.constantFrom(...AREA_IDS), { maxLength: 3 }), active: fc.boolean() }),
+  );
+
+  it('same inputs give the same outcome, inputs are not mutated, and only DomainErrors are thrown', () => {
+    const tableBefore = JSON.stringify(TRANSITIONS);
+    fc.assert(
+      fc.property(reportArb, actorArb, commandArb, targetArb, fc.array(fc.tuple(reportArb, actorArb, commandArb), { maxLength: 3 }), (r, who, cmd, target, noise) => {
+        const snapshot = structuredClone({ r, who, cmd, target });
+        const [fr, fw, fcmd, ft] = deepFreeze([structuredClone(r), structuredClone(who), structuredClone(cmd), structuredClone(target)] as const);
+        const first = outcome(() => decide(fr, fw, fcmd, areas, ft));
+        // other calls in between change nothing
+        for (const [nr, nw, nc] of noise) outcome(() => decide(nr, nw, nc, areas, targetFacts(nc.assigneeId)));
+        const second = outcome(() => decide(r, who, cmd, makeAreas(), target));
+        expect(second).toEqual(first);
+        expect({ r, who, cmd, target }).toEqual(snapshot);
+        expect(availableActions(fr, fw, areas)).toEqual(availableActions(r, who, makeAreas()));
+      }),
+      RUNS,
+    );
+    expect(JSON.stringify(TRANSITIONS)).toBe(tableBefore);
+  });
+});
