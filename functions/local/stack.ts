@@ -9,7 +9,6 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { ensureJava, freePort, startDynamoLocal, startS3, type DynamoEngine, type S3Engine, type S3ObjectEvent } from '#local/engines';
 
 export interface StackOptions {
@@ -63,6 +62,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
   });
 
+  // Port 0: pick the port now, because the public storage endpoint (read at import) names it.
+  const port = opts.port === 0 ? await freePort() : opts.port;
   Object.assign(process.env, {
     WSB_LOCAL: '1',
     AWS_REGION: process.env.AWS_REGION ?? 'cn-north-1',
@@ -70,7 +71,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     DYNAMODB_ENDPOINT: dynamoEndpoint,
     PHOTO_BUCKET: bucket,
     S3_ENDPOINT: started.s3.endpoint,
-    S3_PUBLIC_ENDPOINT: `http://127.0.0.1:${opts.port}`,
+    S3_PUBLIC_ENDPOINT: `http://127.0.0.1:${port}`,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
   });
 
   const app = await import('#local/app');
@@ -79,11 +81,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const gateway = app.createGateway({ s3Endpoint: started.s3.endpoint, bucket, staticDir: opts.staticDir, landingPage: app.landingPage });
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);
-    gateway.listen(opts.port, '127.0.0.1', () => resolve());
+    gateway.listen(port, '127.0.0.1', () => resolve());
   });
-  const port = (gateway.address() as AddressInfo).port;
-  // The public endpoint must name the real port when the caller asked for port 0.
-  if (opts.port === 0) process.env.S3_PUBLIC_ENDPOINT = `http://127.0.0.1:${port}`;
   const pumps = await app.startPumps({ dataDir: opts.dataDir, streamIntervalMs: opts.streamIntervalMs });
 
   let stopping: Promise<void> | undefined;
