@@ -122,8 +122,18 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, url: URL) {
   res.end(out.body ?? '');
 }
 
-/** Object storage on the same port: path-style bucket URLs pass through untouched (Host kept). */
-function proxyToS3(req: IncomingMessage, res: ServerResponse, target: URL) {
+/**
+ * Object storage on the same port: path-style bucket URLs pass through untouched (Host kept).
+ * The cloud bucket blocks public access; s3rver does not, so anonymous reads are refused here
+ * the way S3 refuses them. Browser form uploads (presigned POST) carry their signature in the body.
+ */
+function proxyToS3(req: IncomingMessage, res: ServerResponse, target: URL, url: URL) {
+  const signed = url.searchParams.has('X-Amz-Signature') || !!req.headers.authorization;
+  if (!signed && req.method !== 'POST' && req.method !== 'OPTIONS') {
+    res.writeHead(403, { 'content-type': 'application/xml' });
+    res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+    return;
+  }
   const upstream = httpRequest(
     { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
     (up) => {
@@ -177,7 +187,7 @@ export function createGateway(opts: GatewayOptions): Server {
     const url = new URL(req.url ?? '/', 'http://local');
     const handle = async () => {
       if (url.pathname.startsWith('/v1/') || url.pathname === '/v1') return serveApi(req, res, url);
-      if (url.pathname.startsWith(`/${opts.bucket}/`) || url.pathname === `/${opts.bucket}`) return proxyToS3(req, res, s3);
+      if (url.pathname.startsWith(`/${opts.bucket}/`) || url.pathname === `/${opts.bucket}`) return proxyToS3(req, res, s3, url);
       return serveStatic(res, opts.staticDir, url, opts.landingPage);
     };
     handle().catch((e: unknown) => {

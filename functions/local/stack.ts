@@ -48,7 +48,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     dynamoEndpoint = started.dynamo.endpoint;
   }
   // S3 events arrive before the app is imported; they wait for it.
-  let onS3: ((e: S3ObjectEvent) => Promise<void>) | undefined;
+  const s3Events: { handler?: (e: S3ObjectEvent) => Promise<void> } = {};
   const inflight = new Set<Promise<void>>();
   const s3Dir = opts.dataDir ? join(opts.dataDir, 's3') : await mkdtemp(join(tmpdir(), 'wsb-s3-'));
   started.s3 = await startS3({
@@ -56,7 +56,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     buckets: [bucket],
     port: await freePort(),
     onEvent: (e) => {
-      const p = (onS3 ? onS3(e) : Promise.resolve()).finally(() => inflight.delete(p));
+      const p = (s3Events.handler ? s3Events.handler(e) : Promise.resolve()).finally(() => inflight.delete(p));
       inflight.add(p);
       return p;
     },
@@ -77,7 +77,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   const app = await import('#local/app');
   await app.prepareData();
-  onS3 = app.photoHandler;
+  s3Events.handler = app.photoHandler;
   const gateway = app.createGateway({ s3Endpoint: started.s3.endpoint, bucket, staticDir: opts.staticDir, landingPage: app.landingPage });
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);

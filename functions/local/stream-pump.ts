@@ -66,7 +66,7 @@ export async function startStreamPump(opts: {
       const id = shard.ShardId!;
       if (iterators.get(id) === null) continue; // closed and drained
       let it = iterators.get(id) ?? (await iteratorFor(id));
-      let records: _Record[] = [];
+      let records: _Record[];
       try {
         const out = await streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: 100 }));
         records = out.Records ?? [];

@@ -23,7 +23,7 @@ export interface LatLng {
 
 /** Krasovsky 1940 semi-major axis and eccentricity squared, as fixed by the GCJ-02 algorithm. */
 const KRASOVSKY_A = 6378245.0;
-const KRASOVSKY_EE = 0.00669342162296594323;
+const KRASOVSKY_EE = 0.006693421622965943; // 0.00669342162296594323 to double precision
 
 /**
  * The standard "out of China" box: GCJ-02 applies no offset outside it. It is a rough rectangle
