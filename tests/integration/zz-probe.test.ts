@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, it } from 'vitest';
 import { startTestStack, newKey, type TestStack } from '../support/stack.ts';
-import { pointIn, RESIDENT, RESIDENT2, GRID, WORKER, LEADER, OTHER_WORKER } from '../support/fixtures.ts';
-import { scanAll } from '../support/table.ts';
+import { phonePhoto, pointIn, RESIDENT, RESIDENT2, GRID, WORKER, LEADER, OTHER_WORKER } from '../support/fixtures.ts';
 
 let stack: TestStack;
 beforeAll(async () => { stack = await startTestStack(); });
@@ -10,37 +9,14 @@ afterAll(async () => { await stack?.stop(); });
 it('probe', async () => {
   const { api } = stack;
   const loc = await pointIn(api, GRID);
-  const show = (label: string, r: any) => console.log(label, r.status, r.text.slice(0, 300), r.headers.get('idempotent-replayed'));
-  const created = await api.post('/v1/reports', { category: 'other', description: 'x', location: loc }, RESIDENT);
-  show('create', created);
-  const id = created.json.id;
-  const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  show('mine cursor obj', await api.get(`/v1/reports?cursor=${b64({ a: 1 })}`, RESIDENT));
-  show('mine cursor other', await api.get(`/v1/reports?cursor=${b64({ PK: 'x', SK: 'y', GSI1PK: 'USER#u-res-li', GSI1SK: 'z' })}`, RESIDENT));
-  show('mine cursor str', await api.get(`/v1/reports?cursor=${b64({ PK: 1 })}`, RESIDENT));
-  show('done cursor obj', await api.get(`/v1/tasks?state=done&cursor=${b64({ a: 1 })}`, WORKER));
-  show('inbox cursor obj', await api.get(`/v1/inbox?cursor=${b64({ a: 1 })}`, WORKER));
-  show('inbox cursor garbage', await api.get(`/v1/inbox?cursor=garbage`, WORKER));
-  show('empty idem', await api.post('/v1/reports', { category: 'other', description: 'y', location: loc }, RESIDENT, { 'idempotency-key': '' }));
-  show('outsider stale', await api.post(`/v1/reports/${id}/actions`, { action: 'accept', expectedVersion: 9 }, OTHER_WORKER));
-  show('locate out', await api.get('/v1/areas/locate?lat=30&lng=120'));
-  show('locate empty', await api.get('/v1/areas/locate?lat=&lng='));
-  show('proto', await api.post('/v1/reports', JSON.parse('{"__proto__":{"x":1},"category":"other","description":"z","location":{"lat":1,"lng":"a"}}'), RESIDENT));
-  show('dispatch nonexist', await api.post(`/v1/reports/${id}/actions`, { action: 'merge', mergeInto: 'nope' }, LEADER));
-  show('areas parent bad', await api.get('/v1/areas?parentId=../x'));
-  show('traversal', await api.call('GET', '/v1/reports/..%2F..%2Fetc', { as: RESIDENT }));
-  show('pct', await api.call('GET', '/v1/reports/%zz', { as: RESIDENT }));
-  show('dot', await api.call('GET', '/v1/reports/%2e%2e/x', { as: RESIDENT }));
-  show('unicode', await api.call('GET', '/v1/reports/中文', { as: RESIDENT }));
-  show('rating', await api.post(`/v1/reports/${id}/rating`, { score: 'satisfied' }, RESIDENT2));
-  show('deep', await api.call('POST', '/v1/reports', { as: RESIDENT, raw: '['.repeat(200000) + ']'.repeat(200000), headers: { 'content-type': 'application/json' } }));
-  show('deep2', await api.call('POST', '/v1/reports', { as: RESIDENT, raw: '{"photos":' + '['.repeat(100000) + ']'.repeat(100000) + '}', headers: { 'content-type': 'application/json' } }));
-  show('tasks cursor', await api.get(`/v1/tasks?cursor=abc`, WORKER));
-  show('tasks limit', await api.get(`/v1/tasks?limit=5&limit=6`, WORKER));
-  show('upload up', await api.post('/v1/uploads', { contentType: 'IMAGE/JPEG ', size: 10 }, RESIDENT));
-  show('options', await api.call('OPTIONS', '/v1/reports'));
-  show('nearby', await api.get(`/v1/reports/nearby?lat=abc&lng=1&category=other`, RESIDENT));
-  show('huge header key', await api.post('/v1/reports', { category: 'other', description: 'y', location: loc }, RESIDENT, { 'idempotency-key': 'k'.repeat(300) }));
-  const items = await scanAll();
-  console.log('items', items.length);
+  const show = (label: string, r: any) => console.log(label, r.status, r.text.slice(0, 300));
+  const photo = await phonePhoto(200, 200);
+  for (let i = 0; i < 3; i++) {
+    const up = await api.uploadReady(RESIDENT, photo);
+    const rs = await Promise.all([0, 1, 2].map(() => api.post('/v1/reports', { category: 'other', description: 'x', location: loc, photos: [up] }, RESIDENT)));
+    rs.forEach((r) => show('race', r));
+    const up2 = await api.uploadReady(RESIDENT, photo);
+    const rs2 = await Promise.all([0, 1, 2].map(() => api.post('/v1/reports', { category: 'other', description: 'x', location: loc, photos: [up2] }, RESIDENT, { 'idempotency-key': newKey() })));
+    rs2.forEach((r) => show('race-idem', r));
+  }
 });

@@ -141,7 +141,7 @@ export async function commitTransition(w: TransitionWrite): Promise<void> {
     ...(w.extra ?? []),
   ];
   (items[0]!.Put as { ExpressionAttributeNames?: Record<string, string> }).ExpressionAttributeNames = { '#v': 'version' };
-  await transact(items);
+  await transact(items, { 0: reportItem(w.before) });
 }
 
 export { ConditionFailed };

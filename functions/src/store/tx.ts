@@ -19,13 +19,14 @@ export class ConditionFailed extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function transact(items: TxItem[], token?: string): Promise<void> {
+/** `previous[i]`: the stored item a Put at index i replaces (for the cost figures only). */
+export async function transact(items: TxItem[], previous?: Record<number, Record<string, unknown>>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       const out = await doc.send(
-        new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token, ReturnConsumedCapacity: 'INDEXES' }),
+        new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
       );
-      capacity.recordTransaction(out.ConsumedCapacity ?? [], items.length);
+      capacity.recordTransaction(items, out.ConsumedCapacity ?? [], previous);
       return;
     } catch (e) {
       if (!(e instanceof TransactionCanceledException)) throw e;

@@ -1,0 +1,106 @@
+/**
+ * `npm run bench:lifecycle`: what one report's whole closed loop costs in DynamoDB writes (by
+ * AWS's billing rules, and as DynamoDB Local reports it) and how long each step takes over HTTP
+ * on the local stack. Baselines in the same run: the same writes without any GSI (the index
+ * overhead ratio) and a bare 3-item TransactWriteItems (what one step costs beyond the store).
+ * Last line: one JSON object.
+ */
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import { startStack } from '../../functions/local/stack.ts';
+import { Api } from '../support/stack.ts';
+
+const N = Number(process.env.LIFECYCLES ?? 30);
+const RESIDENT = 'u-res-zhang';
+const WORKER = 'u-gw-kejiyuan-01';
+const LEADER = 'u-gl-kejiyuan';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function main() {
+  const stack = await startStack({ port: 0, tableName: `bench-${Date.now()}`, streamIntervalMs: 100 });
+  const { capacity } = await import('../../functions/src/store/capacity.ts');
+  const { doc } = await import('../../functions/src/store/clients.ts');
+  const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const api = new Api(stack.url);
+  const grid = (await api.get('/v1/areas?level=grid')).json.items.find((g: { id: string }) => g.id === 'gr-kejiyuan-01');
+  const location = { lat: grid.centroid.lat, lng: grid.centroid.lng };
+  const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#a55' } }).jpeg().toBuffer();
+
+  // Baseline: a bare transaction of three small items, straight to the store.
+  const raw: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const t = performance.now();
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: ['A', 'B', 'C'].map((sk) => ({ Put: { TableName: stack.tableName, Item: { PK: `BENCH#${i}`, SK: sk, v: 'x'.repeat(300) } } })),
+      }),
+    );
+    raw.push(performance.now() - t);
+  }
+
+  const steps: Record<string, number[]> = {};
+  const time = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const out = await fn();
+    (steps[name] ??= []).push(performance.now() - t);
+    return out;
+  };
+  const afterPhotos = await Promise.all(Array.from({ length: N }, () => api.uploadReady(WORKER, photo)));
+  capacity.reset();
+  for (let i = 0; i < N; i++) {
+    const r = await time('create', () =>
+      api.post('/v1/reports', { category: 'ebike_charging', description: `楼道飞线充电 #${i}`, location }, RESIDENT, { 'idempotency-key': randomUUID() }),
+    );
+    if (r.status !== 201) throw new Error(`create: ${r.status} ${r.text}`);
+    const id = r.json.id as string;
+    const act = async (as: string, body: Record<string, unknown>) => {
+      const res = await time(String(body.action), () => api.post(`/v1/reports/${id}/actions`, body, as));
+      if (res.status !== 200) throw new Error(`${String(body.action)}: ${res.status} ${res.text}`);
+    };
+    await act(WORKER, { action: 'accept' });
+    await act(WORKER, { action: 'dispatch', assigneeId: WORKER });
+    await act(WORKER, { action: 'start' });
+    await act(WORKER, { action: 'resolve', note: '已处理', photos: [afterPhotos[i]] });
+    await act(LEADER, { action: 'verify' });
+    await act(LEADER, { action: 'close' });
+    const rated = await time('rate', () => api.post(`/v1/reports/${id}/rating`, { score: 'satisfied' }, RESIDENT));
+    if (rated.status !== 200) throw new Error(`rate: ${rated.status}`);
+  }
+  const t = capacity.snapshot();
+  await stack.stop();
+
+  const perLifecycle = (x: number) => Math.round((x / N) * 10) / 10;
+  const table = perLifecycle(t.tableWcu);
+  const index = perLifecycle(t.indexWcu);
+  const actionMedians = Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
+  const medianAction = median(Object.values(steps).flat());
+  console.log(`lifecycles: ${N} (create, accept, dispatch, start, resolve, verify, close, rate)`);
+  console.log(`per lifecycle, AWS rules: ${table} WCU on the table + ${index} WCU on GSIs = ${table + index} WCU in ${t.transactions / N} transactions`);
+  console.log(`per lifecycle, DynamoDB Local reported: ${perLifecycle(t.localReportedWcu)} WCU`);
+  console.log(`index overhead vs the same writes without GSIs: x${((table + index) / table).toFixed(2)}`);
+  console.log(`median ms per step over HTTP: ${JSON.stringify(actionMedians)}; bare 3-item transaction ${median(raw).toFixed(1)} ms`);
+  console.log(
+    JSON.stringify({
+      bench: 'lifecycle',
+      lifecycles: N,
+      awsWcuPerLifecycle: table + index,
+      tableWcuPerLifecycle: table,
+      indexWcuPerLifecycle: index,
+      localReportedWcuPerLifecycle: perLifecycle(t.localReportedWcu),
+      transactionsPerLifecycle: t.transactions / N,
+      ratioVsNoIndexes: Math.round(((table + index) / table) * 100) / 100,
+      medianStepMs: Math.round(medianAction * 10) / 10,
+      bareTransactionMs: Math.round(median(raw) * 10) / 10,
+      ratioVsBareTransaction: Math.round((medianAction / median(raw)) * 100) / 100,
+    }),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
