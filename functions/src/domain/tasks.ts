@@ -40,7 +40,8 @@ export function clock(r: ReportRecord, now: Date): { dueAt: string | null; overd
 }
 
 export function maskPhone(phone: string): string {
-  const digits = phone.replace(/\D/g, '');
+  // +86 138… is still a mainland mobile: mask the national number
+  const digits = phone.replace(/\D/g, '').replace(/^86(?=1\d{10}$)/, '');
   if (digits.length < 7) return '****';
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
