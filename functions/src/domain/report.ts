@@ -17,11 +17,10 @@ export interface PersonRef {
   name: string;
 }
 
+/** A photo on a report: the upload id; its processed objects' keys derive from it (store/uploads). */
 export interface PhotoRef {
   id: string;
   kind: 'report' | 'after';
-  key: string;
-  thumbKey: string;
 }
 
 export interface ReportRecord {

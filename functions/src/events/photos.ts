@@ -9,7 +9,7 @@ import type { S3Event } from 'aws-lambda';
 import sharp from 'sharp';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from '#store/clients';
-import { getUpload, markUpload, ORIGINALS_PREFIX } from '#store/uploads';
+import { getUpload, markUpload, ORIGINALS_PREFIX, photoObjectKeys } from '#store/uploads';
 import { config } from '#config';
 import { logger } from '#log';
 
@@ -58,13 +58,12 @@ async function processOne(key: string): Promise<void> {
     } catch {
       throw new Rejected(kind === 'heic' ? 'heic_unsupported' : 'undecodable');
     }
-    const displayKey = `photos/${uploadId}/display.jpg`;
-    const thumbKey = `photos/${uploadId}/thumb.jpg`;
+    const { display: displayKey, thumb: thumbKey } = photoObjectKeys(uploadId);
     await Promise.all([
       s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: displayKey, Body: display, ContentType: 'image/jpeg' })),
       s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: thumbKey, Body: thumb, ContentType: 'image/jpeg' })),
     ]);
-    await markUpload(uploadId, { status: 'ready', displayKey, thumbKey, size: bytes.length });
+    await markUpload(uploadId, { status: 'ready', size: bytes.length });
   } catch (e) {
     if (!(e instanceof Rejected)) throw e; // transient: keep the original and let the event source retry
     await markUpload(uploadId, { status: 'failed', reason: e.message });

@@ -5,7 +5,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { s3Public } from '#store/clients';
-import { claimUpload, getUpload } from '#store/uploads';
+import { claimUpload, getUpload, photoObjectKeys } from '#store/uploads';
 import { config } from '#config';
 import { DomainError, invalidInput } from '#domain/errors';
 import type { PhotoRef } from '#domain/report';
@@ -33,7 +33,7 @@ export async function checkUploads(ids: readonly string[], ownerId: string, kind
       }
       throw new DomainError('upload_not_ready', `照片 ${id} 仍在上传或处理中，请稍候`, { uploadId: id, status: u.status });
     }
-    refs.push({ id, kind, key: u.displayKey!, thumbKey: u.thumbKey! });
+    refs.push({ id, kind });
   });
   return { refs, claims: ids.map((id) => claimUpload(id, ownerId, usedBy)) };
 }
@@ -52,6 +52,9 @@ const sign = (Key: string) =>
 export async function photoLinks(refs: readonly PhotoRef[], now = new Date()): Promise<PhotoLink[]> {
   const expiresAt = new Date(now.getTime() + config.photoLinkTtlSeconds * 1000).toISOString();
   return Promise.all(
-    refs.map(async (p) => ({ id: p.id, kind: p.kind, url: await sign(p.key), thumbUrl: await sign(p.thumbKey), expiresAt })),
+    refs.map(async (p) => {
+      const keys = photoObjectKeys(p.id);
+      return { id: p.id, kind: p.kind, url: await sign(keys.display), thumbUrl: await sign(keys.thumb), expiresAt };
+    }),
   );
 }

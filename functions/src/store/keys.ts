@@ -4,11 +4,11 @@
  *
  * Entity       PK                       SK                         indexes
  * ──────────── ──────────────────────── ────────────────────────── ─────────────────────────────────────────
- * Report       REPORT#<id>              REPORT                     GSI1 AREA#<gridId> / <createdAt>#<id>
- *                                                                  GSI2 ASSIGNEE#<uid>#open|done / <dueAt|doneAt>#<id>
- *                                                                  GSI3 GRID#<gridId>#open | QUEUE#unplaced / <dueAt>#<id>
- *                                                                  GSI4 BEAT#<beatId>#open / <dueAt>#<id>
- *                                                                  GSI5 GEO#<category>#<geohash7> / <createdAt>#<id>  (open only)
+ * Report       REPORT#<id>              REPORT                     GSI1 AREA#<gridId> / <createdAt>
+ *                                                                  GSI2 ASSIGNEE#<uid>#open|done / <dueAt|resolvedAt>
+ *                                                                  GSI3 GRID#<gridId>#open | QUEUE#unplaced / <dueAt>
+ *                                                                  GSI4 BEAT#<beatId>#open / <dueAt>
+ *                                                                  GSI5 GEO#<category>#<geohash7> / <createdAt>  (open only)
  * Member       REPORT#<id>              MEMBER#<uid>               GSI1 USER#<uid> / <createdAt>#<id>   (reporter + followers)
  * Event        REPORT#<id>              EVENT#<version:6>          timeline, one per state change, never overwritten
  * Outbox       REPORT#<id>              OUTBOX#<version:6>         consumed from the stream by the notifier

@@ -44,29 +44,33 @@ export interface RatingRecord {
 const table = () => config.tableName;
 const TTL_OUTBOX_DAYS = 30;
 
-/** The index memberships a report has in its current state — the only place they are decided. */
+/**
+ * The index memberships a report has in its current state — the only place they are decided.
+ * Sort keys are bare times: GSI keys need not be unique, and every byte is paid for once per
+ * index on every write.
+ */
 export function indexAttributes(r: ReportRecord): Record<string, string> {
   const attrs: Record<string, string> = {
     GSI1PK: indexKeys.reportsOfGrid(r.gridId),
-    GSI1SK: `${r.createdAt}#${r.id}`,
+    GSI1SK: r.createdAt,
   };
   const due = dueAt(r);
   if (r.assignee) {
     if (HOLDING_STATUSES.includes(r.status) && due) {
       attrs.GSI2PK = indexKeys.assigneeOpen(r.assignee.id);
-      attrs.GSI2SK = `${due}#${r.id}`;
+      attrs.GSI2SK = due;
     } else if (r.resolvedAt) {
       attrs.GSI2PK = indexKeys.assigneeDone(r.assignee.id);
-      attrs.GSI2SK = `${r.resolvedAt}#${r.id}`;
+      attrs.GSI2SK = r.resolvedAt;
     }
   }
   if (isOpen(r.status) && due) {
     attrs.GSI3PK = r.assignee ? indexKeys.gridOpen(r.gridId) : indexKeys.unplaced();
-    attrs.GSI3SK = `${due}#${r.id}`;
+    attrs.GSI3SK = due;
     attrs.GSI4PK = indexKeys.beatOpen(r.beatId);
-    attrs.GSI4SK = `${due}#${r.id}`;
+    attrs.GSI4SK = due;
     attrs.GSI5PK = indexKeys.geoCell(r.category, ngeohash.encode(r.location.lat, r.location.lng, GEOHASH_PRECISION));
-    attrs.GSI5SK = `${r.createdAt}#${r.id}`;
+    attrs.GSI5SK = r.createdAt;
   }
   return attrs;
 }

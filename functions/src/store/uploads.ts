@@ -12,6 +12,12 @@ import type { TxItem } from '#store/tx';
 /** originals land here, under the upload's id; processed photos live under photos/ */
 export const ORIGINALS_PREFIX = 'uploads/';
 
+/** Where a processed photo lives: derived from the upload id, so reports store ids only. */
+export const photoObjectKeys = (uploadId: string) => ({
+  display: `photos/${uploadId}/display.jpg`,
+  thumb: `photos/${uploadId}/thumb.jpg`,
+});
+
 export type UploadStatus = 'pending' | 'uploaded' | 'ready' | 'failed';
 
 export interface UploadRecord {
@@ -21,9 +27,6 @@ export interface UploadRecord {
   size: number;
   /** where the phone puts the original */
   objectKey: string;
-  /** processed display image and thumbnail, once ready */
-  displayKey: string | null;
-  thumbKey: string | null;
   status: UploadStatus;
   reason: string | null;
   createdAt: string;
@@ -59,7 +62,7 @@ export async function getUpload(id: string): Promise<UploadRecord | null> {
   return rest as UploadRecord;
 }
 
-export async function markUpload(id: string, fields: Partial<Pick<UploadRecord, 'status' | 'reason' | 'displayKey' | 'thumbKey' | 'size'>>): Promise<void> {
+export async function markUpload(id: string, fields: Partial<Pick<UploadRecord, 'status' | 'reason' | 'size'>>): Promise<void> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets = Object.entries(fields).map(([k, v], i) => {

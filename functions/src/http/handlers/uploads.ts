@@ -31,8 +31,6 @@ export const create: HandlerFn = async ({ user, body }) => {
     contentType,
     size: body.size,
     objectKey,
-    displayKey: null,
-    thumbKey: null,
     status: 'pending',
     reason: null,
     createdAt: now.toISOString(),
