@@ -15,7 +15,8 @@ export interface EvolveInput {
   before: ReportRecord;
   decision: Decision;
   command: Command;
-  actor: PersonRef;
+  /** null: the service itself (routing, reassignment) */
+  actor: PersonRef | null;
   now: Date;
   /** for `set` (dispatch): the named staff member */
   target?: PersonRef | null;

@@ -28,11 +28,14 @@ export const FINAL_STATUSES: readonly Status[] = ['rejected', 'merged'];
 export const isOpen = (s: Status): boolean => OPEN_STATUSES.includes(s);
 export const isFinal = (s: Status): boolean => FINAL_STATUSES.includes(s);
 
-export const ACTIONS = ['accept', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind', 'reopen'] as const;
+export const ACTIONS = ['accept', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind', 'reopen', 'reassign'] as const;
 export type Action = (typeof ACTIONS)[number];
 
-/** Staff actions go through POST /reports/{id}/actions; `reopen` only through the reporter's rating. */
-export const STAFF_ACTIONS = ACTIONS.filter((a) => a !== 'reopen');
+/**
+ * Staff actions go through POST /reports/{id}/actions; `reopen` only through the reporter's
+ * rating; `reassign` only by the system (a handler's account deactivated).
+ */
+export const STAFF_ACTIONS = ACTIONS.filter((a) => a !== 'reopen' && a !== 'reassign');
 
 export const ACTION_NAMES: Record<Action | 'report' | 'route' | 'rate' | 'follow', string> = {
   report: '上报',
@@ -50,6 +53,7 @@ export const ACTION_NAMES: Record<Action | 'report' | 'route' | 'rate' | 'follow
   close: '结案',
   remind: '催办',
   reopen: '不满意重办',
+  reassign: '重新分派',
   rate: '评价',
   follow: '我也遇到',
 };
@@ -62,8 +66,9 @@ export const ACTION_NAMES: Record<Action | 'report' | 'route' | 'rate' | 'follow
  * - `verifier`: grid_leader for grid-led reports; an officer of the beat other than the
  *   assignee for police-led ones (someone else checks the work)
  * - `reporter`: the resident who filed it
+ * - `system`: no person; the service itself (see `systemDecision`)
  */
-export type Party = 'assignee' | 'assignee_self' | 'grid_leader' | 'dispatcher' | 'verifier' | 'reporter';
+export type Party = 'assignee' | 'assignee_self' | 'grid_leader' | 'dispatcher' | 'verifier' | 'reporter' | 'system';
 
 export type Requirement = 'reason' | 'note' | 'photos' | 'assigneeId' | 'mergeInto';
 
@@ -101,6 +106,8 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'close', from: ['verified'], to: 'closed', who: ['verifier', 'dispatcher'], requires: [], assignee: 'keep' },
   { action: 'remind', from: OPEN_STATUSES, to: 'same', who: ['grid_leader', 'dispatcher'], requires: [], assignee: 'keep' },
   { action: 'reopen', from: ['closed'], to: 'in_progress', who: ['reporter'], requires: [], assignee: 'keep', onlyBeforeReopen: true },
+  // The holder's account was deactivated: routing finds someone else on the same side.
+  { action: 'reassign', from: ['reported', 'accepted', 'dispatched', 'in_progress'], to: 'same', who: ['system'], requires: [], assignee: 'reroute' },
 ];
 
 /** The facts about a report the rules need — nothing more, so tests can build them freely. */
@@ -156,6 +163,8 @@ function isParty(party: Party, actor: Actor, report: ReportFacts, command: Comma
         : actor.role === 'police_officer' && actor.id !== report.assigneeId;
     case 'reporter':
       return actor.role === 'resident' && report.reporterId !== null && actor.id === report.reporterId;
+    case 'system':
+      return false;
   }
 }
 
@@ -241,12 +250,20 @@ function checkDispatchTarget(report: ReportFacts, id: string, target: AssigneeFa
 export function availableActions(report: ReportFacts, actor: Actor, areas: AreaRelation): Action[] {
   const out: Action[] = [];
   for (const t of TRANSITIONS) {
-    if (t.action === 'reopen' || out.includes(t.action) || !t.from.includes(report.status)) continue;
+    if (t.action === 'reopen' || t.action === 'reassign' || out.includes(t.action) || !t.from.includes(report.status)) continue;
     const inArea = coversPlace(actor, report, areas);
     const probe: Command = { action: t.action, assigneeId: actor.id };
     if (t.who.some((p) => isParty(p, actor, report, probe, inArea))) out.push(t.action);
   }
   return out;
+}
+
+/** A transition the service itself takes (no person acts, so no rights to check). */
+export function systemDecision(report: ReportFacts, action: Action): Decision {
+  const t = TRANSITIONS.find((x) => x.action === action && x.who.includes('system') && x.from.includes(report.status));
+  if (!t) throw invalidTransition(`当前状态「${STATUS_NAMES[report.status]}」不能执行「${ACTION_NAMES[action]}」`);
+  const to = t.to === 'same' ? report.status : t.to;
+  return { transition: t, from: report.status, to, assignee: { kind: t.assignee } as Decision['assignee'], lead: report.lead };
 }
 
 export function isDomainError(e: unknown): e is DomainError {

@@ -13,6 +13,8 @@ export interface Candidate {
   name: string;
   active: boolean;
   duty: DutyState;
+  /** open tasks they hold now (how busy they are); unknown counts as 0 */
+  openTasks?: number;
 }
 
 export interface Place {
@@ -40,25 +42,32 @@ export interface RoutingDecision {
 }
 
 const available = (c: Candidate) => c.active && c.duty === 'on_duty';
-const byId = (a: Candidate, b: Candidate) => a.userId.localeCompare(b.userId);
+/** Least busy first; ties broken by id so the same facts always give the same answer. */
+const byLoad = (a: Candidate, b: Candidate) => (a.openTasks ?? 0) - (b.openTasks ?? 0) || a.userId.localeCompare(b.userId);
 const ref = (c: Candidate): PersonRef => ({ id: c.userId, role: c.role, name: c.name });
 const label = (c: Candidate) => `${ROLE_NAMES[c.role]} ${c.name}`;
 
-function pick(list: readonly Candidate[], role: Role): Candidate | undefined {
-  return list.filter((c) => c.role === role && available(c)).sort(byId)[0];
+function pick(list: readonly Candidate[], role: Role): { chosen: Candidate; of: number } | undefined {
+  const pool = list.filter((c) => c.role === role && available(c)).sort(byLoad);
+  return pool[0] && { chosen: pool[0], of: pool.length };
+}
+
+/** Why this one, in words a resident understands. */
+function why(where: string, p: { chosen: Candidate; of: number }): string {
+  return p.of > 1 ? `${where}，当前待办最少（${p.chosen.openTasks ?? 0} 件）` : where;
 }
 
 /** The handler on one side, with the reason in plain Chinese. */
 export function handlerFor(side: Side, place: Place, staff: StaffAround): { assignee: PersonRef | null; reason: string } {
   if (side === 'police') {
     const officer = pick(staff.beat, 'police_officer');
-    if (officer) return { assignee: ref(officer), reason: `分派给 ${place.beatName} ${label(officer)}：所在警格的社区民警` };
+    if (officer) return { assignee: ref(officer.chosen), reason: `分派给 ${place.beatName} ${label(officer.chosen)}：${why('所在警格的社区民警', officer)}` };
     return { assignee: null, reason: `${place.beatName} 暂无在岗社区民警，转由调度中心派单` };
   }
   const worker = pick(staff.grid, 'grid_worker');
-  if (worker) return { assignee: ref(worker), reason: `分派给 ${place.gridName} ${label(worker)}：所在网格的网格员` };
+  if (worker) return { assignee: ref(worker.chosen), reason: `分派给 ${place.gridName} ${label(worker.chosen)}：${why('所在网格的网格员', worker)}` };
   const leader = pick(staff.grid, 'grid_leader') ?? pick(staff.above, 'grid_leader');
-  if (leader) return { assignee: ref(leader), reason: `${place.gridName} 暂无在岗网格员，分派给 ${label(leader)}` };
+  if (leader) return { assignee: ref(leader.chosen), reason: `${place.gridName} 暂无在岗网格员，分派给 ${label(leader.chosen)}` };
   return { assignee: null, reason: `${place.gridName} 暂无在岗网格员，转由调度中心派单` };
 }
 

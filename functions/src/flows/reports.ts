@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { categoryOf, deadlinesFor } from '#domain/categories';
 import { DomainError, forbidden, invalidInput, invalidTransition, notFound } from '#domain/errors';
-import { decide, isOpen, type Action, type Command } from '#domain/lifecycle';
+import { decide, isOpen, systemDecision, type Action, type Command } from '#domain/lifecycle';
 import { factsOf, type PersonRef, type ReportRecord, type Score, type Source, type TimelineEvent } from '#domain/report';
 import { ROLE_NAMES, type Actor } from '#domain/roles';
 import { route, handlerFor } from '#domain/routing';
@@ -173,6 +173,43 @@ export async function act(user: UserRecord, reportId: string, cmd: ActionInput, 
       events,
       outbox: { reportId, version: after.version, at: now.toISOString(), kind: `report.${cmd.action}`, actorId: user.id, to: audience(cmd.action, after), title: '事项进展', body: events[0]!.note ?? '' },
       extra,
+    });
+    return after;
+  });
+}
+
+/**
+ * The service hands a task to someone else (its holder's account was deactivated or moved):
+ * routing picks a handler on the same side, and the timeline says why.
+ */
+export async function reassign(reportId: string, why: string, now: Date): Promise<ReportRecord> {
+  return withRetry(async () => {
+    const before = await loadReport(reportId);
+    const decision = systemDecision(factsOf(before), 'reassign');
+    const { tree } = await areasInForce();
+    const routed = handlerFor(decision.lead, before, await staffAround(tree, before.gridId, before.beatId));
+    const { after, events } = evolve({
+      before,
+      decision,
+      command: { action: 'reassign', note: why },
+      actor: null,
+      now,
+      rerouted: routed,
+    });
+    await reports.commitTransition({
+      before,
+      after,
+      events,
+      outbox: {
+        reportId,
+        version: after.version,
+        at: now.toISOString(),
+        kind: 'report.reassign',
+        actorId: null,
+        to: [{ audience: 'followers' }, ...(after.assignee ? [{ userId: after.assignee.id, reason: 'task' }] : [])],
+        title: '事项已重新分派',
+        body: routed.reason,
+      },
     });
     return after;
   });

@@ -52,6 +52,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/reports/{id}/rating', handler: 'reports.rate', fn: 'reports', summary: 'satisfied / basically_satisfied / dissatisfied', auth: 'user', roles: ['resident'], params: S.IdParams, body: S.RatingBody, response: S.ReportView },
   { method: 'GET', path: '/v1/tasks', handler: 'tasks.list', fn: 'tasks', summary: "the caller's tasks by deadline", auth: 'user', roles: STAFF, query: S.TasksQuery },
   { method: 'GET', path: '/v1/inbox', handler: 'tasks.inbox', fn: 'tasks', summary: 'in-app notifications', auth: 'user', query: S.ListQuery },
+  { method: 'POST', path: '/v1/admin/staff', handler: 'admin.createStaffAccount', fn: 'admin', summary: 'create a staff account bound to areas; returns a one-time inviteCode', auth: 'user', roles: ['admin'], body: S.CreateStaffBody },
+  { method: 'PATCH', path: '/v1/admin/staff/{id}', handler: 'admin.updateStaffAccount', fn: 'admin', summary: 'edit a staff account; {active:false} hands its open tasks back to routing', auth: 'user', roles: ['admin'], params: S.IdParams, body: S.UpdateStaffBody },
 ];
 
 

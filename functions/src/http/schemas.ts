@@ -68,6 +68,16 @@ export const UploadBody = z
   .object({ contentType: z.string().max(100), size: z.number().int().min(1) })
   .meta({ id: 'UploadRequest' });
 
+const StaffRole = z.enum(['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin']);
+const Phone = z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/);
+export const CreateStaffBody = z
+  .object({ name: text(40), role: StaffRole, areaIds: z.array(Id).min(1).max(50), phone: Phone.optional() })
+  .meta({ id: 'CreateStaff' });
+export const UpdateStaffBody = z
+  .object({ name: text(40).optional(), role: StaffRole.optional(), areaIds: z.array(Id).min(1).max(50).optional(), active: z.boolean().optional(), phone: Phone.optional() })
+  .refine((b) => Object.keys(b).length > 0, '至少修改一项')
+  .meta({ id: 'UpdateStaff' });
+
 export const DevLoginBody = z.object({ userId: Id });
 export const ConsentBody = z.object({ version: text(40) });
 export const DutyBody = z.object({ state: z.enum(['on_duty', 'off_duty', 'on_leave']) });

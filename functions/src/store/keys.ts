@@ -16,6 +16,7 @@
  * User         USER#<uid>               PROFILE                    GSI1 OPENID#<openid> / USER
  * Inbox        USER#<uid>               INBOX#<at>#<outboxKey>     in-app notifications
  * Staff area   AREA#<areaId>            STAFF#<uid>                who works an area (routing)
+ * Invite       INVITE#<sha256 of code>  INVITE                     ttl; binds a WeChat user to a staff account
  * Upload       UPLOAD#<id>              UPLOAD                     GSI3 UPLOADS#pending / <expiresAt>#<id>  (pending only)
  * Idempotency  IDEMP#<uid>#<key>        IDEMP                      ttl
  * Area set     AREASET#<version>        AREA#<id>                  the areas of one import (queried whole)
@@ -51,6 +52,7 @@ export const keys = {
   inbox: (userId: string, at: string, sourceKey: string) => ({ PK: `USER#${userId}`, SK: `INBOX#${at}#${sourceKey}` }),
   staffArea: (areaId: string, userId: string) => ({ PK: `AREA#${areaId}`, SK: `STAFF#${userId}` }),
   upload: (id: string) => ({ PK: `UPLOAD#${id}`, SK: 'UPLOAD' }),
+  invite: (codeHash: string) => ({ PK: `INVITE#${codeHash}`, SK: 'INVITE' }),
   idempotency: (userId: string, key: string) => ({ PK: `IDEMP#${userId}#${key}`, SK: 'IDEMP' }),
   areaSetItem: (version: string, areaId: string) => ({ PK: `AREASET#${version}`, SK: `AREA#${areaId}` }),
   areaSetPointer: () => ({ PK: 'AREASET', SK: 'CURRENT' }),

@@ -283,6 +283,27 @@ export async function reportsFromIndex(
   return { items: page.items.filter((i) => i.type === 'report').map((i) => strip<ReportRecord>(i)!), cursor: page.cursor };
 }
 
+/** How many open tasks a handler holds (routing spreads load by this). */
+export async function countOpenTasks(userId: string): Promise<number> {
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: INDEXES.byAssignee,
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': indexKeys.assigneeOpen(userId) },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
 /** The user's own and followed reports, newest first (membership rows -> batch of records). */
 export async function reportsOfUser(userId: string, limit: number, cursor?: string): Promise<Page<ReportRecord>> {
   const page = await queryIndex(INDEXES.byOwner, indexKeys.reportsOfUser(userId), { limit, cursor, descending: true });

@@ -68,6 +68,33 @@ export async function putUser(u: UserRecord): Promise<void> {
   await transact([{ Put: { TableName: table(), Item: userItem(u) } }, ...staffItems(u)]);
 }
 
+/**
+ * Replaces a staff account and its area rows in one transaction: rows for areas it no longer
+ * has are deleted, so routing never finds someone where they no longer work.
+ */
+export async function updateStaff(before: UserRecord, after: UserRecord): Promise<void> {
+  const removed = before.areaIds.filter((a) => !after.areaIds.includes(a));
+  await transact([
+    { Put: { TableName: table(), Item: userItem(after), ConditionExpression: 'attribute_exists(PK)' } },
+    ...staffItems(after),
+    ...removed.map((areaId) => ({ Delete: { TableName: table(), Key: keys.staffArea(areaId, before.id) } })),
+  ]);
+}
+
+/** A staff account with its one-time invite (stored as a hash: the code is shown once). */
+export async function createStaff(u: UserRecord, inviteHash: string, inviteExpiresAt: string): Promise<void> {
+  await transact([
+    { Put: { TableName: table(), Item: userItem(u), ConditionExpression: 'attribute_not_exists(PK)' } },
+    ...staffItems(u),
+    {
+      Put: {
+        TableName: table(),
+        Item: { ...keys.invite(inviteHash), type: 'invite', userId: u.id, expiresAt: inviteExpiresAt, ttl: Math.floor(Date.parse(inviteExpiresAt) / 1000) },
+      },
+    },
+  ]);
+}
+
 /** Creates a user only if the id is new; false when it already existed. */
 export async function createUserIfAbsent(u: UserRecord): Promise<boolean> {
   try {

@@ -47,3 +47,16 @@ describe('routing', () => {
     expect(d.notify.map((p) => p.id)).toEqual(['w1']);
   });
 });
+
+describe('workload-aware assignment', () => {
+  it('passes over an overloaded worker for a free one in the same grid, and says why', () => {
+    const d = route(categoryOf('other')!, place, staff({ grid: [c('w1', 'grid_worker', { openTasks: 7 }), c('w2', 'grid_worker', { openTasks: 1 })] }));
+    expect(d.assignee?.id).toBe('w2');
+    expect(d.reason).toBe('分派给 第一网格 网格员 w2：所在网格的网格员，当前待办最少（1 件）');
+  });
+
+  it('spreads load among beat officers too', () => {
+    const d = route(categoryOf('public_security')!, place, staff({ beat: [c('p1', 'police_officer', { openTasks: 3 }), c('p2', 'police_officer', { openTasks: 0 })] }));
+    expect(d.assignee?.id).toBe('p2');
+  });
+});

@@ -7,8 +7,9 @@ import * as areas from '#http/handlers/areas';
 import * as uploads from '#http/handlers/uploads';
 import * as reports from '#http/handlers/reports';
 import * as tasks from '#http/handlers/tasks';
+import * as admin from '#http/handlers/admin';
 
-const modules: Record<string, Record<string, unknown>> = { system, dev, me, areas, uploads, reports, tasks };
+const modules: Record<string, Record<string, unknown>> = { system, dev, me, areas, uploads, reports, tasks, admin };
 
 export function handlerFor(key: string): HandlerFn {
   const [mod, name] = key.split('.');

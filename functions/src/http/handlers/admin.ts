@@ -1,0 +1,97 @@
+/**
+ * Administration: staff accounts (一地一人一账号). An admin creates an account bound to areas
+ * and hands over a one-time invite code; editing areas or deactivating an account hands its
+ * open tasks back to routing at once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { forbidden, invalidInput, notFound } from '#domain/errors';
+import { HANDLER_ROLES } from '#domain/roles';
+import { areasInForce } from '#flows/areas';
+import * as flows from '#flows/reports';
+import { INDEXES, indexKeys } from '#store/keys';
+import { reportsFromIndex } from '#store/reports';
+import { createStaff, getUser, updateStaff, type UserRecord } from '#store/users';
+import type { HandlerFn } from '#http/handler';
+import type { AreaTree } from '#geo/areas';
+
+const INVITE_DAYS = 14;
+/** Unambiguous characters only: invite codes are read out over the phone. */
+const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+export const hashInvite = (code: string) => createHash('sha256').update(code.toUpperCase()).digest('hex');
+
+function inviteCode(): string {
+  const bytes = randomBytes(10);
+  return Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join('');
+}
+
+function checkAreas(tree: AreaTree, admin: UserRecord, areaIds: string[]): void {
+  const unknown = areaIds.filter((id) => !tree.get(id));
+  if (unknown.length) throw invalidInput(`未知区域：${unknown.join(', ')}`, { field: 'areaIds', unknown });
+  const outside = areaIds.filter((id) => !admin.areaIds.some((a) => tree.covers(a, id)));
+  if (outside.length) throw forbidden(`不能授权您管辖范围以外的区域：${outside.join(', ')}`);
+}
+
+function staffView(u: UserRecord) {
+  return { id: u.id, role: u.role, name: u.name, areaIds: u.areaIds, active: u.active, duty: u.duty, bound: !!u.openid };
+}
+
+export const createStaffAccount: HandlerFn = async ({ user, body }) => {
+  const { tree } = await areasInForce();
+  checkAreas(tree, user!, body.areaIds);
+  const now = new Date();
+  const account: UserRecord = {
+    id: `u-${randomBytes(6).toString('hex')}`,
+    role: body.role,
+    name: body.name,
+    areaIds: body.areaIds,
+    active: true,
+    duty: 'on_duty',
+    openid: null,
+    phone: body.phone ?? null,
+    consentVersion: null,
+    createdAt: now.toISOString(),
+  };
+  const code = inviteCode();
+  const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86400_000).toISOString();
+  await createStaff(account, hashInvite(code), expiresAt);
+  return { status: 201, body: { ...staffView(account), inviteCode: code, inviteExpiresAt: expiresAt } };
+};
+
+/** Open tasks the account holds that it may no longer hold: deactivated, or outside its areas now. */
+async function tasksToHandBack(u: UserRecord, tree: AreaTree) {
+  const page = await reportsFromIndex(INDEXES.byAssignee, indexKeys.assigneeOpen(u.id), { limit: 100 });
+  const covers = (gridId: string, beatId: string) => u.areaIds.some((a) => tree.covers(a, gridId) || tree.covers(a, beatId));
+  return page.items.filter((r) => !u.active || !HANDLER_ROLES.includes(u.role) || !covers(r.gridId, r.beatId));
+}
+
+export const updateStaffAccount: HandlerFn = async ({ user, params, body }) => {
+  const before = await getUser(params.id);
+  if (!before || before.role === 'resident') throw notFound('工作人员账号');
+  const { tree } = await areasInForce();
+  checkAreas(tree, user!, before.areaIds);
+  if (body.areaIds) checkAreas(tree, user!, body.areaIds);
+  if (before.id === user!.id && body.active === false) throw invalidInput('不能停用自己的账号');
+  const after: UserRecord = {
+    ...before,
+    ...(body.name !== undefined ? { name: body.name } : {}),
+    ...(body.role !== undefined ? { role: body.role } : {}),
+    ...(body.areaIds !== undefined ? { areaIds: body.areaIds } : {}),
+    ...(body.active !== undefined ? { active: body.active } : {}),
+    ...(body.phone !== undefined ? { phone: body.phone } : {}),
+  };
+  await updateStaff(before, after);
+  const now = new Date();
+  const handedBack: string[] = [];
+  // Repeat: a page holds at most 100 tasks, and each reassignment removes one from the queue.
+  for (let round = 0; round < 50; round++) {
+    const tasks = await tasksToHandBack(after, tree);
+    if (tasks.length === 0) break;
+    for (const r of tasks) {
+      const why = after.active ? `原处理人 ${before.name} 调整了负责区域，重新分派` : `原处理人 ${before.name} 账号已停用，重新分派`;
+      await flows.reassign(r.id, why, now);
+      handedBack.push(r.id);
+    }
+  }
+  return { body: { ...staffView(after), reassigned: handedBack } };
+};
