@@ -90,17 +90,29 @@ export interface Transition {
 
 const INTAKE: readonly Party[] = ['assignee', 'grid_leader', 'dispatcher'];
 
-export const TRANSITIONS: readonly Transition[] = [
+/** The table is data shared by every request: frozen so nothing can edit a rule at run time. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+export const TRANSITIONS: readonly Transition[] = deepFreeze([
   { action: 'accept', from: ['reported'], to: 'accepted', who: INTAKE, requires: [], assignee: 'keep' },
   { action: 'reject', from: ['reported'], to: 'rejected', who: INTAKE, requires: ['reason'], assignee: 'clear' },
   { action: 'merge', from: ['reported'], to: 'merged', who: INTAKE, requires: ['mergeInto'], assignee: 'clear' },
-  { action: 'dispatch', from: ['accepted'], to: 'dispatched', who: ['grid_leader', 'dispatcher', 'assignee_self'], requires: ['assigneeId'], assignee: 'set' },
+  { action: 'dispatch', from: ['accepted'], to: 'dispatched', who: ['assignee_self'], requires: ['assigneeId'], assignee: 'set' },
+  // Leaders and the centre may also re-dispatch work that is under way (the holder left, or nobody was found).
+  { action: 'dispatch', from: ['accepted', 'dispatched', 'in_progress'], to: 'dispatched', who: ['grid_leader', 'dispatcher'], requires: ['assigneeId'], assignee: 'set' },
   { action: 'start', from: ['dispatched'], to: 'in_progress', who: ['assignee'], requires: [], assignee: 'keep' },
   { action: 'resolve', from: ['in_progress'], to: 'resolved', who: ['assignee'], requires: ['note', 'photos'], assignee: 'keep' },
   // A handler who finds a task is not theirs hands it back to the queue (退回), unassigned.
   { action: 'hand_back', from: ['accepted', 'dispatched', 'in_progress'], to: 'accepted', who: ['assignee'], requires: ['reason'], assignee: 'clear' },
   { action: 'hand_back', from: ['reported'], to: 'same', who: ['assignee'], requires: ['reason'], assignee: 'clear' },
-  { action: 'transfer', from: OPEN_STATUSES, to: 'same', who: INTAKE, requires: ['reason'], assignee: 'reroute', swapLead: true },
+  // Only while the work is held: once resolved, the side that did it has it verified.
+  { action: 'transfer', from: ['reported', 'accepted', 'dispatched', 'in_progress'], to: 'same', who: INTAKE, requires: ['reason'], assignee: 'reroute', swapLead: true },
   { action: 'verify', from: ['resolved'], to: 'verified', who: ['verifier', 'dispatcher'], requires: [], assignee: 'keep' },
   { action: 'rework', from: ['resolved'], to: 'in_progress', who: ['verifier', 'dispatcher'], requires: ['reason'], assignee: 'keep' },
   { action: 'close', from: ['verified'], to: 'closed', who: ['verifier', 'dispatcher'], requires: [], assignee: 'keep' },
@@ -108,7 +120,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'reopen', from: ['closed'], to: 'in_progress', who: ['reporter'], requires: [], assignee: 'keep', onlyBeforeReopen: true },
   // The holder's account was deactivated: routing finds someone else on the same side.
   { action: 'reassign', from: ['reported', 'accepted', 'dispatched', 'in_progress'], to: 'same', who: ['system'], requires: [], assignee: 'reroute' },
-];
+]);
 
 /** The facts about a report the rules need — nothing more, so tests can build them freely. */
 export interface ReportFacts {
@@ -158,9 +170,9 @@ function isParty(party: Party, actor: Actor, report: ReportFacts, command: Comma
       return actor.role === 'dispatcher' && inArea;
     case 'verifier':
       if (!inArea) return false;
-      return report.lead === 'grid'
-        ? actor.role === 'grid_leader'
-        : actor.role === 'police_officer' && actor.id !== report.assigneeId;
+      // Someone other than whoever did the work checks it, on either side.
+      if (actor.id === report.assigneeId) return false;
+      return report.lead === 'grid' ? actor.role === 'grid_leader' : actor.role === 'police_officer';
     case 'reporter':
       return actor.role === 'resident' && report.reporterId !== null && actor.id === report.reporterId;
     case 'system':
@@ -180,7 +192,7 @@ export function canStaffSee(actor: Actor, report: Pick<ReportFacts, 'gridId' | '
 function missing(req: Requirement, c: Command): boolean {
   switch (req) {
     case 'reason':
-      return !(c.reason ?? c.note)?.trim();
+      return !(c.reason?.trim() || c.note?.trim());
     case 'note':
       return !c.note?.trim();
     case 'photos':
@@ -211,8 +223,14 @@ export function decide(
   if (candidates.length === 0) throw invalidInput(`未知操作：${command.action}`);
   const permitted = candidates.filter((t) => t.who.some((p) => isParty(p, actor, report, command, inArea)));
   if (permitted.length === 0) {
+    // The holder may dispatch only to themself: name nobody -> 400, someone else -> 403.
+    const selfRow = candidates.find((t) => t.who.includes('assignee_self') && t.from.includes(report.status));
+    if (selfRow && isParty('assignee', actor, report, command, inArea)) {
+      if (!command.assigneeId) throw invalidInput('缺少必填项：assigneeId', { missing: ['assigneeId'] });
+      throw forbidden('处理人只能派单给自己');
+    }
     // A party that could act in another state is told about the state, not refused as a stranger.
-    const couldEver = candidates.some((t) => t.who.some((p) => p === 'assignee_self' ? actor.id === report.assigneeId : isParty(p, actor, report, command, inArea)));
+    const couldEver = candidates.some((t) => t.who.some((p) => isParty(p === 'assignee_self' ? 'assignee' : p, actor, report, command, inArea)));
     if (!couldEver) throw forbidden(`您的角色不能执行「${ACTION_NAMES[command.action]}」`);
   }
   const t = permitted.find((x) => x.from.includes(report.status));

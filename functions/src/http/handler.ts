@@ -7,6 +7,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { logger } from '#log';
+import { runInRequest } from '#request-context';
 import { ZodError, type z } from 'zod';
 import { config } from '#config';
 import { DomainError } from '#domain/errors';
@@ -146,7 +147,7 @@ export function makeHandler(route: Route, fn: HandlerFn) {
     .use(parse(route))
     .handler(async (_event, context) => {
       const ctx = (context as CtxCarrier).wsb!;
-      const result = await fn(ctx);
+      const result = await runInRequest({ requestId: ctx.requestId, sourceIp: ctx.sourceIp, userId: ctx.user?.id ?? null }, () => fn(ctx));
       const headers = { 'x-request-id': ctx.requestId, ...(result.headers ?? {}) };
       if (result.raw !== undefined) return { statusCode: result.status ?? 200, headers, body: result.raw };
       return json(result.status ?? 200, result.body ?? {}, headers);

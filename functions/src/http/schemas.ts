@@ -86,6 +86,12 @@ export const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(2000).optional(),
 });
+export const AuditQuery = ListQuery.extend({
+  reportId: Id.optional(),
+  actorId: Id.optional(),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+}).refine((q) => [q.reportId, q.actorId, q.day].filter(Boolean).length <= 1, '只能按一个条件查询');
+
 export const MineQuery = ListQuery.extend({ scope: z.enum(['mine']).default('mine') });
 export const TasksQuery = ListQuery.extend({ state: z.enum(['open', 'due_soon', 'overdue', 'done', 'unplaced']).default('open') });
 export const NearbyQuery = z.object({

@@ -8,6 +8,7 @@ import ngeohash from 'ngeohash';
 import { doc } from '#store/clients';
 import { GEOHASH_PRECISION, INDEXES, indexKeys, keys, pad, prefixes } from '#store/keys';
 import { transact, ConditionFailed, type TxItem } from '#store/tx';
+import { auditEntry, auditPut } from '#store/audit';
 import { config } from '#config';
 import { isOpen } from '#domain/lifecycle';
 import { dueAt, HOLDING_STATUSES, type ReportRecord, type TimelineEvent, type Score } from '#domain/report';
@@ -107,6 +108,22 @@ const put = (Item: Record<string, unknown>, ConditionExpression?: string, values
   },
 });
 
+/** The audit entry of a state change, from its first timeline event. */
+function stateChangeAudit(e: TimelineEvent): TxItem {
+  return auditPut(
+    auditEntry({
+      at: e.at,
+      what: 'state_change',
+      actorId: e.actor?.id ?? 'system',
+      actorRole: e.actor?.role ?? 'system',
+      reportId: e.reportId,
+      detail: e.action,
+      from: e.from,
+      to: e.to,
+    }),
+  );
+}
+
 export interface CreateReportWrite {
   report: ReportRecord;
   events: TimelineEvent[];
@@ -123,6 +140,7 @@ export async function createReport(w: CreateReportWrite): Promise<void> {
     ...(w.report.reporterId
       ? [put(memberItem({ reportId: w.report.id, userId: w.report.reporterId, relation: 'reporter', at: w.report.createdAt }, w.report.createdAt))]
       : []),
+    stateChangeAudit(w.events[0]!),
     ...w.extra,
   ];
   await transact(items);
@@ -142,6 +160,7 @@ export async function commitTransition(w: TransitionWrite): Promise<void> {
     put(reportItem(w.after), '#v = :v', { ':v': w.before.version }),
     ...w.events.map((e) => put(eventItem(e), 'attribute_not_exists(PK)')),
     put(outboxItem(w.outbox)),
+    stateChangeAudit(w.events[0]!),
     ...(w.extra ?? []),
   ];
   (items[0]!.Put as { ExpressionAttributeNames?: Record<string, string> }).ExpressionAttributeNames = { '#v': 'version' };
@@ -345,4 +364,37 @@ export async function openReportsNear(category: string, lat: number, lng: number
     ),
   );
   return pages.flat().map((i) => strip<ReportRecord>(i)!);
+}
+
+/**
+ * A resident deletes their account: their membership rows go, and reports they filed keep only
+ * a pseudonym (so counts and the timeline survive, the person does not).
+ */
+export async function pseudonymiseMember(userId: string, pseudonym: string): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const page = await queryIndex(INDEXES.byOwner, indexKeys.reportsOfUser(userId), { limit: 50 });
+    const members = page.items.filter((i) => i.type === 'member');
+    if (members.length === 0) return done;
+    for (const m of members) {
+      const reportId = String(m.reportId);
+      await transact([
+        { Delete: { TableName: table(), Key: keys.member(reportId, userId) } },
+        ...(m.relation === 'reporter'
+          ? [
+              {
+                Update: {
+                  TableName: table(),
+                  Key: keys.report(reportId),
+                  UpdateExpression: 'SET reporterId = :p',
+                  ConditionExpression: 'reporterId = :u',
+                  ExpressionAttributeValues: { ':p': pseudonym, ':u': userId },
+                },
+              },
+            ]
+          : []),
+      ]);
+      done++;
+    }
+  }
 }

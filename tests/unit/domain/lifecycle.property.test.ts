@@ -7,6 +7,7 @@ import {
   availableActions,
   decide,
   isFinal,
+  systemDecision,
   type Action,
   type AssigneeFacts,
   type Command,
@@ -72,6 +73,8 @@ const stepArb = fc.record({
   supply: fc.integer({ min: 0, max: 9 }).map((n) => n < 8),
   targetIx: fc.nat(),
   rerouteNull: fc.integer({ min: 0, max: 9 }).map((n) => n < 2),
+  /** now and then the holder's account is deactivated: the system reassigns */
+  system: fc.integer({ min: 0, max: 29 }).map((n) => n === 0),
 });
 type Step = typeof stepArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -117,6 +120,21 @@ describe('(a) any sequence of commands', () => {
           let r = newReport(g, lead, routed);
           let finalAt: Status | null = null;
           for (const s of steps) {
+            if (s.system) {
+              let d: Decision;
+              try {
+                d = systemDecision(r, 'reassign');
+              } catch (e) {
+                expect(e).toBeInstanceOf(DomainError);
+                expect((e as DomainError).code).toBe('invalid_transition');
+                continue;
+              }
+              expect(isFinal(r.status)).toBe(false);
+              expect([d.from, d.to, d.lead, d.assignee.kind]).toEqual([r.status, r.status, r.lead, 'reroute']);
+              applied.add('reassign');
+              r = applyDecision(r, d, s.rerouteNull ? null : routedHandler(r.lead, r));
+              continue;
+            }
             const { who, cmd, target } = materialise(r, s);
             const res = attempt(r, who, cmd, target);
             if ('err' in res) {
@@ -176,7 +194,7 @@ function edgesFrom(r: ReportFacts): Edge[] {
       for (const cmd of cmds) {
         const res = attempt(r, who, cmd, targetFacts(cmd.assigneeId));
         if ('err' in res) {
-          expect(res.err).toBeInstanceOf(DomainError);
+          if (!(res.err instanceof DomainError)) throw res.err;
           continue;
         }
         const outcomes = res.ok.assignee.kind === 'reroute' ? [...new Set([routedHandler(res.ok.lead, r), null])] : [null];
@@ -187,10 +205,23 @@ function edgesFrom(r: ReportFacts): Edge[] {
   return out;
 }
 
+/** What the system may do to `r` (reassign): reroute to the side's handler, or to nobody. */
+function systemEdges(r: ReportFacts): { rerouteTo: string | null; to: ReportFacts }[] {
+  let d: Decision;
+  try {
+    d = systemDecision(r, 'reassign');
+  } catch (e) {
+    if (!(e instanceof DomainError)) throw e;
+    return [];
+  }
+  return [routedHandler(d.lead, r), null].map((rerouteTo) => ({ rerouteTo, to: applyDecision(r, d, rerouteTo) }));
+}
+
 interface Graph {
   states: Map<string, ReportFacts>;
   edges: Map<string, Edge[]>;
   canClose: Set<string>;
+  systemNext: Map<string, ReportFacts[]>;
 }
 
 const MAX_STATES = 2_000;
@@ -198,6 +229,8 @@ const MAX_STATES = 2_000;
 function explore(g: Grid): Graph {
   const states = new Map<string, ReportFacts>();
   const edges = new Map<string, Edge[]>();
+  /** states the system alone leads to (no person acts, so not on a replayable path) */
+  const systemNext = new Map<string, ReportFacts[]>();
   const queue: ReportFacts[] = [];
   for (const lead of SIDES) for (const routed of [true, false]) queue.push(newReport(g, lead, routed));
   for (const s of queue) states.set(keyOf(s), s);
@@ -207,11 +240,13 @@ function explore(g: Grid): Graph {
     const r = queue.shift()!;
     const es = edgesFrom(r);
     edges.set(keyOf(r), es);
-    for (const e of es) {
-      const k = keyOf(e.to);
+    const sys = systemEdges(r).map((e) => e.to);
+    systemNext.set(keyOf(r), sys);
+    for (const to of [...es.map((e) => e.to), ...sys]) {
+      const k = keyOf(to);
       if (!states.has(k)) {
-        states.set(k, e.to);
-        queue.push(e.to);
+        states.set(k, to);
+        queue.push(to);
       }
     }
   }
@@ -227,7 +262,7 @@ function explore(g: Grid): Graph {
       }
     }
   }
-  return { states, edges, canClose };
+  return { states, edges, canClose, systemNext };
 }
 
 /** Shortest list of edges from `r` to a closed state (BFS), or null. */
@@ -265,7 +300,12 @@ describe('(b) the loop always closes', () => {
     const graph = graphOf(g);
     const stuck = [...graph.states.entries()].filter(([k, s]) => !isFinal(s.status) && !graph.canClose.has(k)).map(([k]) => k);
     expect(stuck).toEqual([]);
-    for (const [k, s] of graph.states) if (isFinal(s.status)) expect(graph.edges.get(k)).toEqual([]);
+    for (const [k, s] of graph.states) {
+      if (isFinal(s.status)) {
+        expect(graph.edges.get(k)).toEqual([]);
+        expect(graph.systemNext.get(k)).toEqual([]);
+      }
+    }
     // the exploration covers the whole loop, both lead sides, unassigned holders and the one reopen
     expect(new Set([...graph.states.values()].map((s) => s.status))).toEqual(new Set(STATUSES));
     expect(new Set([...graph.states.values()].map((s) => s.lead))).toEqual(new Set(SIDES));
@@ -289,6 +329,11 @@ describe('(b) the loop always closes', () => {
         const graph = graphOf(g);
         let r = newReport(g, lead, routed);
         for (const s of steps) {
+          if (s.system) {
+            const sys = systemEdges(r)[s.rerouteNull ? 1 : 0];
+            if (sys) r = sys.to;
+            continue;
+          }
           const { who, cmd, target } = materialise(r, s);
           const res = attempt(r, who, cmd, target);
           if ('ok' in res) r = applyDecision(r, res.ok, s.rerouteNull ? null : routedHandler(res.ok.lead, r));
@@ -420,6 +465,7 @@ describe('(d) decide is pure', () => {
         expect(second).toEqual(first);
         expect({ r, who, cmd, target }).toEqual(snapshot);
         expect(availableActions(fr, fw, areas)).toEqual(availableActions(r, who, makeAreas()));
+        expect(outcome(() => systemDecision(fr, fcmd.action))).toEqual(outcome(() => systemDecision(r, cmd.action)));
       }),
       RUNS,
     );

@@ -14,12 +14,14 @@ import {
   isDomainError,
   isFinal,
   isOpen,
+  systemDecision,
   transitionsFor,
   type Action,
   type Status,
 } from '../../../functions/src/domain/lifecycle.ts';
 import type { Actor } from '../../../functions/src/domain/roles.ts';
 import { DomainError } from '../../../functions/src/domain/errors.ts';
+import { HOLDING_STATUSES } from '../../../functions/src/domain/report.ts';
 import { INACTIVE_W1, P, STAFF, areas, expectDomainError, full, fullFor, report, targetFacts } from './fixtures.ts';
 
 const CLOSED_OR_FINAL: Status[] = ['closed', 'rejected', 'merged'];
@@ -38,7 +40,7 @@ describe('the transition table', () => {
     for (const s of STATUSES) expect(Number(isOpen(s)) + Number(isFinal(s)) + Number(s === 'closed')).toBe(1);
   });
 
-  it('has a transition for every action, using only known statuses, and reopen is not a staff action', () => {
+  it('has a transition for every action, using only known statuses; reopen and reassign are not staff actions', () => {
     for (const a of ACTIONS) expect(transitionsFor(a).length).toBeGreaterThan(0);
     for (const t of TRANSITIONS) {
       for (const f of t.from) expect(STATUSES).toContain(f);
@@ -46,14 +48,30 @@ describe('the transition table', () => {
       expect(t.who.length).toBeGreaterThan(0);
     }
     expect(STAFF_ACTIONS).not.toContain('reopen');
-    expect([...STAFF_ACTIONS, 'reopen'].sort()).toEqual([...ACTIONS].sort());
+    expect(STAFF_ACTIONS).not.toContain('reassign');
+    expect([...STAFF_ACTIONS, 'reopen', 'reassign'].sort()).toEqual([...ACTIONS].sort());
+    // only reassign is taken by the system, and the system takes nothing else
+    expect(TRANSITIONS.filter((t) => t.who.includes('system')).map((t) => t.action)).toEqual(['reassign']);
+    expect(transitionsFor('reassign').every((t) => t.who.length === 1)).toBe(true);
   });
 
-  it('never leaves a final status, and for each (action, status) at most one transition applies', () => {
+  it('never leaves a final status, and for each (action, status, party) at most one transition applies', () => {
     for (const t of TRANSITIONS) for (const f of t.from) expect(isFinal(f)).toBe(false);
     for (const a of ACTIONS) {
-      for (const s of STATUSES) expect(transitionsFor(a).filter((t) => t.from.includes(s)).length).toBeLessThanOrEqual(1);
+      for (const s of STATUSES) {
+        const rows = transitionsFor(a).filter((t) => t.from.includes(s));
+        const parties = rows.flatMap((t) => t.who);
+        expect(new Set(parties).size).toBe(parties.length);
+        // rows that share a state agree on where it goes
+        expect(new Set(rows.map((t) => t.to)).size).toBeLessThanOrEqual(1);
+      }
     }
+  });
+
+  it('is frozen: no request can edit a rule', () => {
+    expect(Object.isFrozen(TRANSITIONS)).toBe(true);
+    expect(Object.isFrozen(TRANSITIONS[0])).toBe(true);
+    expect(Object.isFrozen(TRANSITIONS[0]!.who)).toBe(true);
   });
 
   it('transitionsFor returns nothing for an unknown action', () => {
@@ -131,10 +149,18 @@ describe('dispatch (assigneeId): accepted -> dispatched', () => {
     expect(dispatch(accepted({ lead: 'police', assigneeId: 'o1' }), P.o1, 'o1').assignee).toEqual({ kind: 'set', id: 'o1' });
   });
 
-  it('the handler may not dispatch to someone else', () => {
-    // NOTE: decide currently answers 409 invalid_transition here; 403 forbidden is what the
-    // table implies (see the report). This only pins that it is refused with a DomainError.
-    expect(() => dispatch(accepted(), P.w1, 'w1b')).toThrow(DomainError);
+  it('the handler may not dispatch to someone else (403), and must name someone (400)', () => {
+    expectDomainError(() => dispatch(accepted(), P.w1, 'w1b'), 'forbidden', 403);
+    const err = expectDomainError(() => dispatch(accepted(), P.w1, undefined), 'invalid_input', 400);
+    expect(err.details).toEqual({ missing: ['assigneeId'] });
+  });
+
+  it('leaders and the centre may re-dispatch work under way; the holder may not', () => {
+    for (const status of ['dispatched', 'in_progress'] as const) {
+      expect(dispatch(report({ status }), P.l1, 'w1b')).toMatchObject({ from: status, to: 'dispatched', assignee: { kind: 'set', id: 'w1b' } });
+      expect(dispatch(report({ status, assigneeId: null }), P.dsp, 'w1')).toMatchObject({ to: 'dispatched' });
+      expectDomainError(() => dispatch(report({ status }), P.w1, 'w1'), 'invalid_transition', 409);
+    }
   });
 
   it.each([P.w1b, P.o1, P.adm, P.r1].map((a) => [a.id, a] as const))('%s (not leader, centre or handler) is forbidden, even to self', (_id, who) => {
@@ -142,7 +168,7 @@ describe('dispatch (assigneeId): accepted -> dispatched', () => {
     expectDomainError(() => dispatch(accepted(), who, 'w1b'), 'forbidden', 403);
   });
 
-  it.each(STATUSES.filter((s) => s !== 'accepted'))('from %s is an invalid transition', (status) => {
+  it.each(STATUSES.filter((s) => !['accepted', 'dispatched', 'in_progress'].includes(s)))('from %s is an invalid transition', (status) => {
     expectDomainError(() => dispatch(report({ status }), P.l1, 'w1b'), 'invalid_transition', 409);
     expectDomainError(() => dispatch(report({ status }), P.w1, 'w1'), 'invalid_transition', 409);
   });
@@ -245,7 +271,7 @@ describe('hand_back (reason): back to the queue, unassigned (assignee)', () => {
 });
 
 describe('transfer (reason): same state, lead side swapped, rerouted', () => {
-  it.each(OPEN_STATUSES.map((s) => [s] as const))('from %s by handler, grid_leader or dispatcher', (status) => {
+  it.each(HOLDING_STATUSES.map((s) => [s] as const))('from %s by handler, grid_leader or dispatcher', (status) => {
     for (const who of [P.w1, P.l1, P.dsp]) {
       expect(decide(report({ status }), who, full('transfer'), areas)).toMatchObject({ from: status, to: status, lead: 'police', assignee: { kind: 'reroute' } });
     }
@@ -260,7 +286,7 @@ describe('transfer (reason): same state, lead side swapped, rerouted', () => {
     for (const who of [P.w1b, P.o1b, P.o1, P.adm, P.r1]) expectDomainError(() => decide(report({ status: 'accepted' }), who, full('transfer'), areas), 'forbidden', 403);
   });
 
-  it.each(CLOSED_OR_FINAL)('not from %s', (status) => {
+  it.each([...CLOSED_OR_FINAL, 'resolved', 'verified'] as const)('not from %s (once resolved, the side that did it has it verified)', (status) => {
     expectDomainError(() => decide(report({ status }), P.dsp, full('transfer'), areas), 'invalid_transition', 409);
   });
 });
@@ -365,6 +391,34 @@ describe('reopen (first dissatisfied rating): closed -> in_progress (the reporte
   });
 });
 
+describe('reassign (system only): a deactivated holder\'s open task is rerouted on the same side', () => {
+  const HOLDING = ['reported', 'accepted', 'dispatched', 'in_progress'] as const;
+
+  it.each(HOLDING.map((s) => [s] as const))('from %s: same state, same lead, rerouted', (status) => {
+    for (const lead of ['grid', 'police'] as const) {
+      const d = systemDecision(report({ status, lead }), 'reassign');
+      expect(d).toMatchObject({ from: status, to: status, lead, assignee: { kind: 'reroute' } });
+      expect(d.transition.action).toBe('reassign');
+    }
+  });
+
+  it.each(STATUSES.filter((s) => !(HOLDING as readonly Status[]).includes(s)))('not from %s', (status) => {
+    expectDomainError(() => systemDecision(report({ status }), 'reassign'), 'invalid_transition', 409);
+  });
+
+  it('the system takes no person\'s action', () => {
+    for (const action of ACTIONS.filter((a) => a !== 'reassign')) {
+      for (const status of STATUSES) expectDomainError(() => systemDecision(report({ status }), action), 'invalid_transition', 409);
+    }
+  });
+
+  it('no person may reassign, whatever their role or state', () => {
+    for (const who of [P.w1, P.l1, P.lm1, P.o1, P.dsp, P.adm, P.r1]) {
+      for (const status of STATUSES) expectDomainError(() => decide(report({ status }), who, full('reassign'), areas), 'forbidden', 403);
+    }
+  });
+});
+
 describe('areas come first', () => {
   const outsiders = STAFF.filter((a) => !a.areaIds.some((x) => areas.covers(x, 'g1') || areas.covers(x, 'b1')));
 
@@ -435,10 +489,11 @@ describe('availableActions', () => {
     expect(availableActions(report({ status: 'accepted' }), P.w1, areas)).toEqual(['dispatch', 'hand_back', 'transfer']);
     expect(availableActions(report({ status: 'dispatched' }), P.w1, areas)).toEqual(['start', 'hand_back', 'transfer']);
     expect(availableActions(report({ status: 'in_progress' }), P.w1, areas)).toEqual(['resolve', 'hand_back', 'transfer']);
-    expect(availableActions(report({ status: 'resolved' }), P.l1, areas)).toEqual(['transfer', 'verify', 'rework', 'remind']);
-    expect(availableActions(report({ status: 'resolved', lead: 'police', assigneeId: 'o1' }), P.o1, areas)).toEqual(['transfer']);
+    expect(availableActions(report({ status: 'resolved' }), P.l1, areas)).toEqual(['verify', 'rework', 'remind']);
+    expect(availableActions(report({ status: 'dispatched' }), P.l1, areas)).toEqual(['dispatch', 'transfer', 'remind']);
+    expect(availableActions(report({ status: 'resolved', lead: 'police', assigneeId: 'o1' }), P.o1, areas)).toEqual([]);
     expect(availableActions(report({ status: 'resolved', lead: 'police', assigneeId: 'o1' }), P.o1b, areas)).toEqual(['verify', 'rework']);
-    expect(availableActions(report({ status: 'verified' }), P.dsp, areas)).toEqual(['transfer', 'close', 'remind']);
+    expect(availableActions(report({ status: 'verified' }), P.dsp, areas)).toEqual(['close', 'remind']);
     expect(availableActions(report({ status: 'closed' }), P.dsp, areas)).toEqual([]);
     expect(availableActions(report({ status: 'rejected' }), P.dsp, areas)).toEqual([]);
     expect(availableActions(report({ status: 'closed' }), P.r1, areas)).toEqual([]);
@@ -479,5 +534,19 @@ describe('availableActions', () => {
     }
     expect(listed).toBeGreaterThan(100);
     expect(omitted).toBeGreaterThan(100);
+  });
+});
+
+describe('nobody verifies their own work', () => {
+  it('a grid leader who resolved a grid-led report cannot verify or close it; another leader or the centre can', () => {
+    const own = report({ status: 'resolved', assigneeId: 'l1' });
+    expectDomainError(() => decide(own, P.l1, full('verify'), areas), 'forbidden', 403);
+    expectDomainError(() => decide(report({ status: 'verified', assigneeId: 'l1' }), P.l1, full('close'), areas), 'forbidden', 403);
+    expect(decide(own, P.dsp, full('verify'), areas).to).toBe('verified');
+  });
+
+  it('a blank reason does not hide behind a note', () => {
+    expect(decide(report(), P.w1, { action: 'reject', reason: '', note: '重复上报' }, areas).to).toBe('rejected');
+    expectDomainError(() => decide(report(), P.w1, { action: 'reject', reason: '  ', note: ' ' }, areas), 'invalid_input', 400);
   });
 });

@@ -12,6 +12,7 @@ import { INDEXES, indexKeys } from '#store/keys';
 import { reportsFromIndex } from '#store/reports';
 import { createStaff, getUser, updateStaff, type UserRecord } from '#store/users';
 import type { HandlerFn } from '#http/handler';
+import { auditEntry, listAudit, writeAudit } from '#store/audit';
 import type { AreaTree } from '#geo/areas';
 
 const INVITE_DAYS = 14;
@@ -55,6 +56,7 @@ export const createStaffAccount: HandlerFn = async ({ user, body }) => {
   const code = inviteCode();
   const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86400_000).toISOString();
   await createStaff(account, hashInvite(code), expiresAt);
+  await writeAudit(auditEntry({ at: now.toISOString(), what: 'account_change', actorId: user!.id, actorRole: user!.role, reportId: null, detail: `create ${account.id} ${account.role} ${account.areaIds.join(',')}`, from: null, to: null }));
   return { status: 201, body: { ...staffView(account), inviteCode: code, inviteExpiresAt: expiresAt } };
 };
 
@@ -82,6 +84,7 @@ export const updateStaffAccount: HandlerFn = async ({ user, params, body }) => {
   };
   await updateStaff(before, after);
   const now = new Date();
+  await writeAudit(auditEntry({ at: now.toISOString(), what: 'account_change', actorId: user!.id, actorRole: user!.role, reportId: null, detail: `update ${after.id} ${Object.keys(body).join(',')}`, from: null, to: null }));
   const handedBack: string[] = [];
   // Repeat: a page holds at most 100 tasks, and each reassignment removes one from the queue.
   for (let round = 0; round < 50; round++) {
@@ -94,4 +97,11 @@ export const updateStaffAccount: HandlerFn = async ({ user, params, body }) => {
     }
   }
   return { body: { ...staffView(after), reassigned: handedBack } };
+};
+
+/** Audit entries: by report, by actor, or by China day (today when nothing is given). */
+export const audit: HandlerFn = async ({ query }) => {
+  const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const by = query.reportId ? { reportId: query.reportId } : query.actorId ? { actorId: query.actorId } : { day: query.day ?? today };
+  return { body: await listAudit(by, query.limit, query.cursor) };
 };

@@ -5,6 +5,10 @@ import { setConsent, setDuty } from '#store/users';
 import { config } from '#config';
 import { invalidInput } from '#domain/errors';
 import type { HandlerFn } from '#http/handler';
+import { createHash } from 'node:crypto';
+import { pseudonymiseMember } from '#store/reports';
+import { putUser } from '#store/users';
+import { auditEntry, writeAudit } from '#store/audit';
 
 export const get: HandlerFn = async ({ user }) => {
   const u = user!;
@@ -35,4 +39,17 @@ export const consent: HandlerFn = async ({ user, body }) => {
 export const duty: HandlerFn = async ({ user, body }) => {
   await setDuty(user!, body.state);
   return { body: { duty: body.state } };
+};
+
+/**
+ * 注销: the resident's account goes. Reports they filed stay for the city's records with the
+ * reporter replaced by an irreversible pseudonym; their phone, openid and memberships are gone.
+ */
+export const remove: HandlerFn = async ({ user }) => {
+  const u = user!;
+  const pseudonym = `anon-${createHash('sha256').update(`${config.tokenSecret}:${u.id}`).digest('hex').slice(0, 12)}`;
+  const reports = await pseudonymiseMember(u.id, pseudonym);
+  await putUser({ ...u, name: '已注销用户', phone: null, openid: null, consentVersion: null, active: false, areaIds: [] });
+  await writeAudit(auditEntry({ at: new Date().toISOString(), what: 'account_deleted', actorId: u.id, actorRole: u.role, reportId: null, detail: `memberships:${reports}`, from: null, to: null }));
+  return { body: { deleted: true, reportsKept: reports } };
 };

@@ -10,6 +10,7 @@ import * as store from '#store/reports';
 import * as idem from '#store/idempotency';
 import { getUser, type UserRecord } from '#store/users';
 import { reportView, summary } from '#http/views';
+import { auditEntry, writeAudit } from '#store/audit';
 import type { HandlerFn, Result } from '#http/handler';
 import type { ActionInput, CreateReportInput } from '#http/schemas';
 
@@ -27,8 +28,31 @@ async function view(reportId: string, viewer: UserRecord, now = new Date()) {
     throw forbidden('只能查看自己上报或关注的事项');
   }
   const reporter = isStaff(viewer.role) && r.reporterId && !r.anonymous ? await getUser(r.reporterId) : null;
-  return reportView(story, viewer, tree, reporter, now);
+  const out = await reportView(story, viewer, tree, reporter, now);
+  if (out.reporter?.phone) {
+    // Staff saw (masked) personal data: on the record, who and when.
+    await writeAudit(auditEntry({ at: now.toISOString(), what: 'read_personal', actorId: viewer.id, actorRole: viewer.role, reportId: r.id, detail: 'reporter.phone(masked)', from: null, to: null }));
+  }
+  return out;
 }
+
+/**
+ * The assignee may reveal the reporter's full number while the task is open — an explicit,
+ * audited act (the masked number is what they normally see).
+ */
+export const revealPhone: HandlerFn = async ({ user, params }) => {
+  const u = user!;
+  const r = await store.getReportRecord(params.id);
+  if (!r) throw notFound('事项');
+  const { tree } = await areasInForce();
+  if (!coversPlace(u, r, tree)) throw forbidden('该事项不在您的管辖范围');
+  if (r.assignee?.id !== u.id || !isOpen(r.status)) throw forbidden('只有当前处理人在办理期间可以查看联系电话');
+  if (r.anonymous) throw forbidden('匿名上报，不提供联系方式');
+  const phone = r.caller?.phone ?? (r.reporterId ? (await getUser(r.reporterId))?.phone : null) ?? null;
+  if (!phone) throw notFound('联系电话');
+  await writeAudit(auditEntry({ at: new Date().toISOString(), what: 'reveal_phone', actorId: u.id, actorRole: u.role, reportId: r.id, detail: 'reporter.phone', from: null, to: null }));
+  return { body: { phone } };
+};
 
 function checkFiler(user: UserRecord, body: CreateReportInput): void {
   if (user.role === 'resident') {

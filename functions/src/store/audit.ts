@@ -1,0 +1,84 @@
+/**
+ * The audit log: every state change, every staff read of personal data, every reveal and
+ * export. Entries are only ever put (with a condition), never updated or deleted through the
+ * API, and outlive the retention of what they describe (at least 6 months; AUDIT_RETENTION_DAYS).
+ *
+ * Entry   PK AUDIT#R#<reportId|->   SK <at>#<id>     GSI1 AUDIT#A#<actorId> / <at>    GSI5 AUDIT#D#<China day> / <at>
+ */
+import { randomBytes } from 'node:crypto';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { doc } from '#store/clients';
+import { INDEXES } from '#store/keys';
+import { decodeCursor, encodeCursor, type Page } from '#store/reports';
+import { config } from '#config';
+import { currentRequest } from '#request-context';
+import type { TxItem } from '#store/tx';
+
+export type AuditWhat = 'state_change' | 'read_personal' | 'reveal_phone' | 'export' | 'account_change' | 'account_deleted';
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  what: AuditWhat;
+  actorId: string;
+  actorRole: string;
+  reportId: string | null;
+  /** the action, or which personal field */
+  detail: string;
+  from: string | null;
+  to: string | null;
+  sourceIp: string;
+  requestId: string;
+}
+
+const RETENTION_DAYS = Math.max(183, Number(process.env.AUDIT_RETENTION_DAYS ?? 400));
+
+/** China day (Asia/Shanghai, UTC+8, no DST) for the browsing partition. */
+const chinaDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+
+export function auditEntry(e: Omit<AuditEntry, 'id' | 'sourceIp' | 'requestId'>): AuditEntry {
+  const req = currentRequest();
+  return { ...e, id: randomBytes(6).toString('hex'), sourceIp: req.sourceIp, requestId: req.requestId };
+}
+
+function item(e: AuditEntry) {
+  return {
+    PK: `AUDIT#R#${e.reportId ?? '-'}`,
+    SK: `${e.at}#${e.id}`,
+    type: 'audit',
+    GSI1PK: `AUDIT#A#${e.actorId}`,
+    GSI1SK: e.at,
+    GSI5PK: `AUDIT#D#${chinaDay(e.at)}`,
+    GSI5SK: e.at,
+    ttl: Math.floor(Date.parse(e.at) / 1000) + RETENTION_DAYS * 86400,
+    ...e,
+  };
+}
+
+/** For transactions: the entry commits with the change it records. */
+export const auditPut = (e: AuditEntry): TxItem => ({
+  Put: { TableName: config.tableName, Item: item(e), ConditionExpression: 'attribute_not_exists(PK)' },
+});
+
+export async function writeAudit(e: AuditEntry): Promise<void> {
+  await doc.send(new PutCommand({ TableName: config.tableName, Item: item(e), ConditionExpression: 'attribute_not_exists(PK)' }));
+}
+
+export async function listAudit(by: { reportId: string } | { actorId: string } | { day: string }, limit: number, cursor?: string): Promise<Page<AuditEntry>> {
+  const query =
+    'reportId' in by
+      ? { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#R#${by.reportId}` } }
+      : 'actorId' in by
+        ? { IndexName: INDEXES.byOwner, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#A#${by.actorId}` } }
+        : { IndexName: INDEXES.byGeoCell, KeyConditionExpression: 'GSI5PK = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#D#${by.day}` } };
+  const out = await doc.send(
+    new QueryCommand({ TableName: config.tableName, ...query, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: decodeCursor(cursor) }),
+  );
+  return {
+    items: (out.Items ?? []).map((i) => {
+      const { PK: _a, SK: _b, type: _t, ttl: _ttl, GSI1PK: _c, GSI1SK: _d, GSI5PK: _e, GSI5SK: _f, ...rest } = i;
+      return rest as AuditEntry;
+    }),
+    cursor: encodeCursor(out.LastEvaluatedKey),
+  };
+}
