@@ -1,11 +1,20 @@
 /**
  * Point (WGS-84) → grid id, the first step of routing a report.
  *
- * Flatbush narrows the grids to those whose bounding box holds the point; an exact even-odd
- * ray-casting test over all rings (so MultiPolygon parts and holes need no special cases) then
- * decides. The rings are packed into typed arrays once, at build time, so the exact test reads
- * flat memory and allocates nothing; the only per-lookup allocation is Flatbush's own small
- * traversal stack.
+ * Layout. All rings are packed once into typed arrays (interleaved lng/lat in one Float64Array,
+ * ring and grid offsets in Uint32Arrays), with the grids sorted by id so a grid's position IS its
+ * rank in the tie-break below. In front of the exact test sits a uniform cell grid over the
+ * city's extent (about CELLS_PER_GRID cells per grid). Each cell holds the short list of grids
+ * that can contain a point of it, in rank order, classified at build time:
+ *   - grids whose boundary passes within CELL_MARGIN_DEG of the cell are "mixed": tested exactly;
+ *   - a grid that holds the whole cell with no boundary near it is "inside": it ends the list
+ *     (stored as ~k), since no later grid can beat it, and needs no test at all;
+ *   - grids disjoint from the cell are left out.
+ * So a lookup is: cell arithmetic → for most points one or two exact tests, or none in a cell deep
+ * inside a grid. The exact test is an even-odd ray cast over all rings of a grid (MultiPolygon
+ * parts and holes need no special cases) reading flat memory; a lookup allocates nothing.
+ * A Flatbush tree over the grids' bounding boxes serves `nearest` (its `neighbors` is the
+ * bbox-distance prefilter).
  *
  * Boundary rule (deterministic, independent of input order): polygons are CLOSED — a point on a
  * ring, or within EDGE_TOLERANCE_DEG (Euclidean, in degrees) of one, belongs to every grid that
@@ -15,6 +24,16 @@
  * the same shared edge in opposite directions can round the crossing point differently, so a
  * half-open rule could leave a point exactly on the edge in neither grid or in both, depending on
  * the last bit; a tolerance band claimed by both, then a fixed tie-break, cannot.
+ * The cell grid does not change this rule: a cell is only short-cut when no boundary comes within
+ * CELL_MARGIN_DEG (10× the tolerance) of it, where every point of the cell gets the same answer
+ * from the exact test anyway.
+ *
+ * Snapshot → ready index, the path production uses (and `npm run bench:routing` times): when a
+ * new areas version is imported, build once with `buildGridIndex(grids)` and store
+ * `serializeIndex(index)` beside the snapshot (≈ 0.5 KB per grid, so S3 rather than a DynamoDB
+ * item for a whole city); a Lambda keeps `loadIndex(bytes)` in module scope keyed by the areas
+ * version. Loading is zero-copy: typed-array views over the stored bytes, Flatbush.from on its
+ * slice, and one split for the ids — milliseconds for 20,000 grids, with no GeoJSON ever parsed.
  */
 import Flatbush from 'flatbush';
 import type { Area, AreaGeometry, LinearRing } from '#geo/areas';
@@ -26,13 +45,74 @@ import type { LatLng } from '#geo/datum';
  * coordinates around 114°, so a point computed to lie on an edge is recognised as such.
  */
 export const EDGE_TOLERANCE_DEG = 1e-9;
-const EPS2 = EDGE_TOLERANCE_DEG * EDGE_TOLERANCE_DEG;
+const EPS = EDGE_TOLERANCE_DEG;
+const EPS2 = EPS * EPS;
+
+/**
+ * A cell is only classified "inside"/"outside" a grid when no edge of that grid comes within this
+ * of it (~1 mm): it covers the edge tolerance above plus any rounding in the cell arithmetic
+ * (~1e-13°), so the short-cut and the exact test can never disagree.
+ */
+const CELL_MARGIN_DEG = 1e-8;
+
+/**
+ * Cells per grid, on average (by bounding-box area). 16 ≈ a grid's box cut 4 × 4: on irregular
+ * 10–40-vertex grids about half the lookups then land in a cell that needs no exact test, at
+ * ~8 bytes per cell. Capped by MAX_CELLS so a few huge grids cannot blow the memory up.
+ */
+const CELLS_PER_GRID = 16;
+const MAX_CELLS = 1 << 22;
+
+/** Mean Earth radius (IUGG), as in datum.ts; metres per degree of latitude follows from it. */
+const EARTH_RADIUS_M = 6371008.8;
+const METRES_PER_DEG = (EARTH_RADIUS_M * Math.PI) / 180;
+
+export interface NearestGrid {
+  id: string;
+  /** metres from the point to the grid (0 when the point is in it) */
+  meters: number;
+}
 
 export interface GridIndex {
   /** the id of the grid containing `p` (WGS-84), or null if no grid does */
   locate(p: LatLng): string | null;
+  /**
+   * The grid closest to `p` within `maxMeters`, or null if none is. A point inside a grid gets
+   * that grid (as `locate` picks it) at 0 m; otherwise the distance is from the point to the
+   * nearest boundary (exterior ring or hole), measured in a local equirectangular projection at
+   * the point's latitude (well under 0.1 % off at city scale). Equal distances go to the
+   * smallest id.
+   */
+  nearest(p: LatLng, maxMeters: number): NearestGrid | null;
   /** number of grids indexed */
   readonly size: number;
+}
+
+/** The packed, serialisable form. Grid k (0-based) is the k-th id in code-unit order. */
+interface Packed {
+  n: number;
+  ids: string[];
+  /** interleaved x (lng), y (lat); rings stored open (no repeated closing vertex) */
+  coords: Float64Array;
+  /** vertex offset of each ring; last = vertex count */
+  ringStart: Uint32Array;
+  /** ring offset of each grid; last = ring count */
+  gridRingStart: Uint32Array;
+  /** extent of the cell grid = union of the grids' boxes widened by CELL_MARGIN_DEG */
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+  cellW: number;
+  cellH: number;
+  nx: number;
+  ny: number;
+  /** offset of each cell's list in cellItems; last = item count */
+  cellStart: Uint32Array;
+  /** k = test grid k exactly; ~k (negative) = grid k holds the whole cell, answer it */
+  cellItems: Int32Array;
+  /** over the grids' boxes widened by EDGE_TOLERANCE_DEG; null when there are no grids */
+  tree: Flatbush | null;
 }
 
 function ringsOf(g: AreaGeometry): LinearRing[] {
@@ -41,19 +121,38 @@ function ringsOf(g: AreaGeometry): LinearRing[] {
 
 /**
  * Build an index over `grids` (their `geometry`, WGS-84 [lng, lat]). Throws if a grid has no
- * geometry, a ring has fewer than 3 distinct vertices, or two grids share an id — a grid that
- * could never be found should fail loudly when boundaries are loaded, not route nothing later.
+ * geometry, a ring has fewer than 3 distinct vertices or a non-finite coordinate, or two grids
+ * share an id — a grid that could never be found should fail loudly when boundaries are loaded,
+ * not route nothing later.
  */
 export function buildGridIndex(grids: Area[]): GridIndex {
-  const n = grids.length;
-  if (n === 0) return { locate: () => null, size: 0 };
+  return new PackedGridIndex(pack(grids));
+}
 
-  // Pass 1: sizes, so each typed array is allocated exactly once.
+/** The stored form of an index built by this module (see the header for where it goes). */
+export function serializeIndex(index: GridIndex): Uint8Array {
+  if (!(index instanceof PackedGridIndex)) throw new Error('serializeIndex: not an index built by buildGridIndex');
+  return index.toBytes();
+}
+
+/**
+ * A ready index from `serializeIndex` bytes. Zero-copy when the bytes start on an 8-byte
+ * boundary (one memcpy otherwise), so the index keeps the buffer alive. Throws on bytes that are
+ * not an index of this format version, or are truncated.
+ */
+export function loadIndex(bytes: Uint8Array): GridIndex {
+  return new PackedGridIndex(unpack(bytes));
+}
+
+function pack(grids: Area[]): Packed {
+  const n = grids.length;
+  // Pass 1: check, and size each typed array so it is allocated exactly once.
   let ringCount = 0;
   let vertexCount = 0;
   const seenIds = new Set<string>();
   for (const g of grids) {
     if (seenIds.has(g.id)) throw new Error(`buildGridIndex: duplicate grid id ${g.id}`);
+    if (g.id.includes('\0')) throw new Error('buildGridIndex: a grid id contains NUL');
     seenIds.add(g.id);
     if (g.geometry === undefined) throw new Error(`buildGridIndex: grid ${g.id} has no geometry`);
     for (const ring of ringsOf(g.geometry)) {
@@ -61,20 +160,16 @@ export function buildGridIndex(grids: Area[]): GridIndex {
       vertexCount += openLength(ring);
     }
   }
-
-  // Interleaved x (lng), y (lat); rings stored open (no repeated closing vertex).
+  // Sorted by id, so position = rank and the tie-break is "smallest k".
+  const sorted = [...grids].sort((a, b) => compareIds(a.id, b.id));
+  const ids = sorted.map((g) => g.id);
   const coords = new Float64Array(vertexCount * 2);
-  const ringStart = new Uint32Array(ringCount + 1); // vertex offset of each ring; last = end
-  const gridRingStart = new Uint32Array(n + 1); // ring offset of each grid; last = end
-  const ids: string[] = grids.map((g) => g.id);
-  // rank[k] = position of grid k's id in sorted order, so the tie-break compares integers.
-  const rank = new Uint32Array(n);
-  [...ids.keys()].sort((a, b) => compareIds(ids[a] ?? '', ids[b] ?? '')).forEach((k, r) => (rank[k] = r));
-  const index = new Flatbush(n);
-
+  const ringStart = new Uint32Array(ringCount + 1);
+  const gridRingStart = new Uint32Array(n + 1);
+  const boxes = new Float64Array(n * 4);
   let v = 0;
   let r = 0;
-  grids.forEach((g, k) => {
+  sorted.forEach((g, k) => {
     gridRingStart[k] = r;
     let minX = Infinity;
     let minY = Infinity;
@@ -100,74 +195,456 @@ export function buildGridIndex(grids: Area[]): GridIndex {
         if (y > maxY) maxY = y;
       }
     }
-    // Widen by the tolerance so points in the boundary band just outside still reach the exact test.
-    index.add(
-      minX - EDGE_TOLERANCE_DEG,
-      minY - EDGE_TOLERANCE_DEG,
-      maxX + EDGE_TOLERANCE_DEG,
-      maxY + EDGE_TOLERANCE_DEG,
-    );
+    boxes[4 * k] = minX;
+    boxes[4 * k + 1] = minY;
+    boxes[4 * k + 2] = maxX;
+    boxes[4 * k + 3] = maxY;
   });
   ringStart[ringCount] = v;
   gridRingStart[n] = r;
-  index.finish();
 
-  /** Closed-set even-odd test of grid k at (x, y); reads only the packed arrays. */
-  function contains(k: number, x: number, y: number): boolean {
-    let inside = false;
-    const rEnd = gridRingStart[k + 1] as number;
-    for (let ri = gridRingStart[k] as number; ri < rEnd; ri++) {
-      const s = ringStart[ri] as number;
-      const e = ringStart[ri + 1] as number;
-      let j = e - 1;
-      for (let i = s; i < e; j = i++) {
-        const xi = coords[2 * i] as number;
-        const yi = coords[2 * i + 1] as number;
-        const xj = coords[2 * j] as number;
-        const yj = coords[2 * j + 1] as number;
-        // On the edge (within tolerance)? Cheap box test first; the exact distance to the
-        // segment is only computed for the few edges whose widened box holds the point.
-        if (
-          x >= Math.min(xi, xj) - EDGE_TOLERANCE_DEG &&
-          x <= Math.max(xi, xj) + EDGE_TOLERANCE_DEG &&
-          y >= Math.min(yi, yj) - EDGE_TOLERANCE_DEG &&
-          y <= Math.max(yi, yj) + EDGE_TOLERANCE_DEG
-        ) {
-          const dx = xj - xi;
-          const dy = yj - yi;
-          const len2 = dx * dx + dy * dy;
-          let t = len2 === 0 ? 0 : ((x - xi) * dx + (y - yi) * dy) / len2;
-          t = t < 0 ? 0 : t > 1 ? 1 : t;
-          const ex = xi + t * dx - x;
-          const ey = yi + t * dy - y;
-          if (ex * ex + ey * ey <= EPS2) return true;
+  let tree: Flatbush | null = null;
+  if (n > 0) {
+    tree = new Flatbush(n);
+    for (let k = 0; k < n; k++) {
+      // Widened by the tolerance so points in the boundary band just outside are still found.
+      tree.add(boxes[4 * k]! - EPS, boxes[4 * k + 1]! - EPS, boxes[4 * k + 2]! + EPS, boxes[4 * k + 3]! + EPS);
+    }
+    tree.finish();
+  }
+  const packed: Packed = {
+    n,
+    ids,
+    coords,
+    ringStart,
+    gridRingStart,
+    minX: 0,
+    minY: 0,
+    maxX: -1, // empty extent: every lookup falls outside
+    maxY: -1,
+    cellW: 1,
+    cellH: 1,
+    nx: 1,
+    ny: 1,
+    cellStart: new Uint32Array(2),
+    cellItems: new Int32Array(0),
+    tree,
+  };
+  if (n > 0) buildCells(packed, boxes);
+  return packed;
+}
+
+/**
+ * Fill the cell grid of `p` (see the header). Per grid, in rank order: every cell an edge passes
+ * within CELL_MARGIN_DEG of is "mixed"; every other cell of the grid's box is inside or outside
+ * as its centre is (no edge comes near it, so all its points agree). Lists come out in rank
+ * order because grids are visited in rank order and the bucketing below is stable.
+ */
+function buildCells(p: Packed, boxes: Float64Array): void {
+  const { n, coords, ringStart, gridRingStart } = p;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  let boxArea = 0;
+  for (let k = 0; k < n; k++) {
+    const x0 = boxes[4 * k]!;
+    const y0 = boxes[4 * k + 1]!;
+    const x1 = boxes[4 * k + 2]!;
+    const y1 = boxes[4 * k + 3]!;
+    if (x0 < minX) minX = x0;
+    if (y0 < minY) minY = y0;
+    if (x1 > maxX) maxX = x1;
+    if (y1 > maxY) maxY = y1;
+    boxArea += (x1 - x0) * (y1 - y0);
+  }
+  minX -= CELL_MARGIN_DEG;
+  minY -= CELL_MARGIN_DEG;
+  maxX += CELL_MARGIN_DEG;
+  maxY += CELL_MARGIN_DEG;
+  const width = maxX - minX;
+  const height = maxY - minY;
+  // Square-ish cells sized from the mean grid box, then capped in number.
+  let side = Math.sqrt(boxArea / n / CELLS_PER_GRID);
+  if (!(side > 0)) side = Math.max(width, height);
+  let nx = Math.max(1, Math.ceil(width / side));
+  let ny = Math.max(1, Math.ceil(height / side));
+  const cap = Math.min(MAX_CELLS, Math.max(1024, CELLS_PER_GRID * 4 * n));
+  if (nx * ny > cap) {
+    const shrink = Math.sqrt((nx * ny) / cap);
+    nx = Math.max(1, Math.floor(nx / shrink));
+    ny = Math.max(1, Math.floor(ny / shrink));
+  }
+  const cellW = width / nx;
+  const cellH = height / ny;
+  const invW = 1 / cellW;
+  const invH = 1 / cellH;
+  const cellX = (x: number): number => Math.min(nx - 1, Math.max(0, Math.floor((x - minX) * invW)));
+  const cellY = (y: number): number => Math.min(ny - 1, Math.max(0, Math.floor((y - minY) * invH)));
+
+  // (cell, item) pairs in push order; grown by doubling.
+  let pairCell = new Int32Array(1 << 16);
+  let pairItem = new Int32Array(1 << 16);
+  let pairs = 0;
+  const push = (c: number, item: number): void => {
+    if (pairs === pairCell.length) {
+      const a = new Int32Array(pairs * 2);
+      a.set(pairCell);
+      pairCell = a;
+      const b = new Int32Array(pairs * 2);
+      b.set(pairItem);
+      pairItem = b;
+    }
+    pairCell[pairs] = c;
+    pairItem[pairs] = item;
+    pairs++;
+  };
+  const stamp = new Int32Array(nx * ny).fill(-1);
+  const M = CELL_MARGIN_DEG;
+
+  for (let k = 0; k < n; k++) {
+    const rEnd = gridRingStart[k + 1]!;
+    for (let ri = gridRingStart[k]!; ri < rEnd; ri++) {
+      const s = ringStart[ri]!;
+      const e = ringStart[ri + 1]!;
+      let xj = coords[2 * (e - 1)]!;
+      let yj = coords[2 * (e - 1) + 1]!;
+      for (let i = s; i < e; i++) {
+        const xi = coords[2 * i]!;
+        const yi = coords[2 * i + 1]!;
+        const cx0 = cellX(Math.min(xi, xj) - M);
+        const cx1 = cellX(Math.max(xi, xj) + M);
+        const cy0 = cellY(Math.min(yi, yj) - M);
+        const cy1 = cellY(Math.max(yi, yj) + M);
+        for (let cy = cy0; cy <= cy1; cy++) {
+          for (let cx = cx0; cx <= cx1; cx++) {
+            const c = cy * nx + cx;
+            if (stamp[c] === k) continue;
+            const rx0 = minX + cx * cellW - M;
+            const ry0 = minY + cy * cellH - M;
+            if (segmentTouchesBox(xj, yj, xi, yi, rx0, ry0, rx0 + cellW + 2 * M, ry0 + cellH + 2 * M)) {
+              stamp[c] = k;
+              push(c, k);
+            }
+          }
         }
-        // Half-open in y, so a ray through a vertex counts the two edges meeting there once.
-        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+        xj = xi;
+        yj = yi;
       }
     }
-    return inside;
+    const gx0 = cellX(boxes[4 * k]! - M);
+    const gx1 = cellX(boxes[4 * k + 2]! + M);
+    const gy0 = cellY(boxes[4 * k + 1]! - M);
+    const gy1 = cellY(boxes[4 * k + 3]! + M);
+    for (let cy = gy0; cy <= gy1; cy++) {
+      for (let cx = gx0; cx <= gx1; cx++) {
+        const c = cy * nx + cx;
+        if (stamp[c] === k) continue;
+        if (containsPacked(p, k, minX + (cx + 0.5) * cellW, minY + (cy + 0.5) * cellH)) push(c, ~k);
+      }
+    }
   }
 
-  // Query state for the filter below: created once so a lookup allocates no closure.
-  let qx = 0;
-  let qy = 0;
-  let best = -1;
-  const consider = (k: number): boolean => {
-    if ((best === -1 || (rank[k] as number) < (rank[best] as number)) && contains(k, qx, qy)) best = k;
-    return false; // keep Flatbush's result array empty; the answer is in `best`
-  };
+  // Bucket by cell (stable), keeping each list only up to its first "inside" grid.
+  const cells = nx * ny;
+  const cellStart = new Uint32Array(cells + 1);
+  const closed = new Uint8Array(cells);
+  const keep = new Uint8Array(pairs);
+  for (let q = 0; q < pairs; q++) {
+    const c = pairCell[q]!;
+    if (closed[c] === 1) continue;
+    keep[q] = 1;
+    cellStart[c + 1]!++;
+    if (pairItem[q]! < 0) closed[c] = 1;
+  }
+  for (let c = 0; c < cells; c++) cellStart[c + 1]! += cellStart[c]!;
+  const cellItems = new Int32Array(cellStart[cells]!);
+  const fill = cellStart.slice(0, cells);
+  for (let q = 0; q < pairs; q++) {
+    if (keep[q] === 1) cellItems[fill[pairCell[q]!]!++] = pairItem[q]!;
+  }
+  Object.assign(p, { minX, minY, maxX, maxY, cellW, cellH, nx, ny, cellStart, cellItems });
+}
 
+/**
+ * Does segment (x1,y1)-(x2,y2) meet the box? Separating-axis test: the box's own axes (bounding
+ * boxes overlap) and the segment's normal (the corners are not all strictly on one side).
+ */
+function segmentTouchesBox(x1: number, y1: number, x2: number, y2: number, bx0: number, by0: number, bx1: number, by1: number): boolean {
+  if (Math.max(x1, x2) < bx0 || Math.min(x1, x2) > bx1 || Math.max(y1, y2) < by0 || Math.min(y1, y2) > by1) return false;
+  const dx = x2 - x1;
+  const dy = y2 - y1;
+  const s0 = dx * (by0 - y1) - dy * (bx0 - x1);
+  const s1 = dx * (by0 - y1) - dy * (bx1 - x1);
+  const s2 = dx * (by1 - y1) - dy * (bx0 - x1);
+  const s3 = dx * (by1 - y1) - dy * (bx1 - x1);
+  return !((s0 > 0 && s1 > 0 && s2 > 0 && s3 > 0) || (s0 < 0 && s1 < 0 && s2 < 0 && s3 < 0));
+}
+
+/**
+ * Closed-set even-odd test of grid k at (x, y), reading only the packed arrays. A point within
+ * EDGE_TOLERANCE_DEG of any ring is in; otherwise the half-open-in-y ray crossing parity decides.
+ */
+function containsPacked(p: Packed, k: number, x: number, y: number): boolean {
+  const coords = p.coords;
+  const ringStart = p.ringStart;
+  let inside = false;
+  const rEnd = p.gridRingStart[k + 1]!;
+  for (let ri = p.gridRingStart[k]!; ri < rEnd; ri++) {
+    const s = ringStart[ri]!;
+    const e = ringStart[ri + 1]!;
+    let xj = coords[2 * e - 2]!;
+    let yj = coords[2 * e - 1]!;
+    for (let i = s; i < e; i++) {
+      const xi = coords[2 * i]!;
+      const yi = coords[2 * i + 1]!;
+      // Edges whose y-range (widened by the tolerance) misses y can neither be crossed by the ray
+      // nor be within tolerance: most edges stop at these two comparisons.
+      if ((yi > y + EPS && yj > y + EPS) || (yi < y - EPS && yj < y - EPS)) {
+        xj = xi;
+        yj = yi;
+        continue;
+      }
+      // On the edge (within tolerance)? Box test first, then the exact distance to the segment.
+      if (x >= (xi < xj ? xi : xj) - EPS && x <= (xi > xj ? xi : xj) + EPS) {
+        const dx = xj - xi;
+        const dy = yj - yi;
+        const len2 = dx * dx + dy * dy;
+        let t = len2 === 0 ? 0 : ((x - xi) * dx + (y - yi) * dy) / len2;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        const ex = xi + t * dx - x;
+        const ey = yi + t * dy - y;
+        if (ex * ex + ey * ey <= EPS2) return true;
+      }
+      // Half-open in y, so a ray through a vertex counts the two edges meeting there once.
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+      xj = xi;
+      yj = yi;
+    }
+  }
+  return inside;
+}
+
+class PackedGridIndex implements GridIndex {
+  readonly size: number;
+  readonly #p: Packed;
+  // Hot fields copied out of #p so `locate` reads them with one hop.
+  readonly #ids: string[];
+  readonly #minX: number;
+  readonly #minY: number;
+  readonly #maxX: number;
+  readonly #maxY: number;
+  readonly #invW: number;
+  readonly #invH: number;
+  readonly #nx: number;
+  readonly #ny: number;
+  readonly #cellStart: Uint32Array;
+  readonly #cellItems: Int32Array;
+
+  constructor(p: Packed) {
+    this.#p = p;
+    this.size = p.n;
+    this.#ids = p.ids;
+    this.#minX = p.minX;
+    this.#minY = p.minY;
+    this.#maxX = p.maxX;
+    this.#maxY = p.maxY;
+    this.#invW = 1 / p.cellW;
+    this.#invH = 1 / p.cellH;
+    this.#nx = p.nx;
+    this.#ny = p.ny;
+    this.#cellStart = p.cellStart;
+    this.#cellItems = p.cellItems;
+  }
+
+  locate(pt: LatLng): string | null {
+    const k = this.#locateIndex(pt.lng, pt.lat);
+    return k < 0 ? null : this.#ids[k]!;
+  }
+
+  /** Rank of the grid holding (x, y), or -1. */
+  #locateIndex(x: number, y: number): number {
+    // Also rejects NaN and ±Infinity, and everything outside the extent.
+    if (!(x >= this.#minX && x <= this.#maxX && y >= this.#minY && y <= this.#maxY)) return -1;
+    let cx = ((x - this.#minX) * this.#invW) | 0;
+    let cy = ((y - this.#minY) * this.#invH) | 0;
+    if (cx >= this.#nx) cx = this.#nx - 1;
+    if (cy >= this.#ny) cy = this.#ny - 1;
+    const c = cy * this.#nx + cx;
+    const items = this.#cellItems;
+    const end = this.#cellStart[c + 1]!;
+    for (let e = this.#cellStart[c]!; e < end; e++) {
+      const v = items[e]!;
+      if (v < 0) return ~v;
+      if (containsPacked(this.#p, v, x, y)) return v;
+    }
+    return -1;
+  }
+
+  nearest(pt: LatLng, maxMeters: number): NearestGrid | null {
+    const x = pt.lng;
+    const y = pt.lat;
+    if (!Number.isFinite(x) || !Number.isFinite(y) || !(maxMeters >= 0)) return null;
+    const inside = this.#locateIndex(x, y);
+    if (inside >= 0) return { id: this.#ids[inside]!, meters: 0 };
+    const tree = this.#p.tree;
+    if (tree === null) return null;
+    // Local equirectangular metres at the point's latitude. A degree of longitude is the shorter
+    // one, so maxMeters / (metres per degree of longitude) bounds the search radius in degrees.
+    const kx = METRES_PER_DEG * Math.cos((y * Math.PI) / 180);
+    const ky = METRES_PER_DEG;
+    if (!(kx > 0)) return null;
+    const candidates = tree.neighbors(x, y, Infinity, maxMeters / kx + EPS);
+    let best = -1;
+    let bestD2 = maxMeters * maxMeters;
+    for (const k of candidates) {
+      const d2 = this.#distance2Metres(k, x, y, kx, ky);
+      if (d2 < bestD2 || (d2 === bestD2 && (best === -1 || k < best))) {
+        best = k;
+        bestD2 = d2;
+      }
+    }
+    return best === -1 ? null : { id: this.#ids[best]!, meters: Math.sqrt(bestD2) };
+  }
+
+  /** Squared metres from (x, y) to the nearest edge of grid k (kx, ky: metres per degree). */
+  #distance2Metres(k: number, x: number, y: number, kx: number, ky: number): number {
+    const { coords, ringStart, gridRingStart } = this.#p;
+    let best = Infinity;
+    const rEnd = gridRingStart[k + 1]!;
+    for (let ri = gridRingStart[k]!; ri < rEnd; ri++) {
+      const s = ringStart[ri]!;
+      const e = ringStart[ri + 1]!;
+      let ax = (coords[2 * e - 2]! - x) * kx;
+      let ay = (coords[2 * e - 1]! - y) * ky;
+      for (let i = s; i < e; i++) {
+        const bx = (coords[2 * i]! - x) * kx;
+        const by = (coords[2 * i + 1]! - y) * ky;
+        // distance from the origin (the query point) to segment a-b
+        const dx = bx - ax;
+        const dy = by - ay;
+        const len2 = dx * dx + dy * dy;
+        let t = len2 === 0 ? 0 : -(ax * dx + ay * dy) / len2;
+        t = t < 0 ? 0 : t > 1 ? 1 : t;
+        const ex = ax + t * dx;
+        const ey = ay + t * dy;
+        const d2 = ex * ex + ey * ey;
+        if (d2 < best) best = d2;
+        ax = bx;
+        ay = by;
+      }
+    }
+    return best;
+  }
+
+  toBytes(): Uint8Array {
+    return packToBytes(this.#p);
+  }
+}
+
+// ---- Stored form ------------------------------------------------------------------------------
+// Little-endian (typed arrays use the platform's order; every Lambda and dev machine is
+// little-endian, and the magic number below reads wrong on a big-endian one). Header, then
+// sections each starting on an 8-byte boundary:
+//   coords f64[2V] | ringStart u32[R+1] | gridRingStart u32[N+1] | cellStart u32[C+1]
+//   | cellItems i32[I] | Flatbush's own buffer | ids (UTF-8, joined by NUL)
+
+const MAGIC = 0x58494757; // "WGIX" read little-endian
+const FORMAT_VERSION = 1;
+const HEADER_BYTES = 96;
+
+const align8 = (x: number): number => (x + 7) & ~7;
+
+interface Layout {
+  coords: number;
+  ringStart: number;
+  gridRingStart: number;
+  cellStart: number;
+  cellItems: number;
+  tree: number;
+  ids: number;
+  total: number;
+}
+
+function layout(v: number, r: number, n: number, cells: number, items: number, treeBytes: number, idBytes: number): Layout {
+  const coords = HEADER_BYTES;
+  const ringStart = align8(coords + v * 16);
+  const gridRingStart = align8(ringStart + (r + 1) * 4);
+  const cellStart = align8(gridRingStart + (n + 1) * 4);
+  const cellItems = align8(cellStart + (cells + 1) * 4);
+  const tree = align8(cellItems + items * 4);
+  const ids = align8(tree + treeBytes);
+  return { coords, ringStart, gridRingStart, cellStart, cellItems, tree, ids, total: ids + idBytes };
+}
+
+function packToBytes(p: Packed): Uint8Array {
+  const idBytes = new TextEncoder().encode(p.ids.join('\0'));
+  // Flatbush's buffer ends with its index array; measure to there, as a loaded tree's `data` is
+  // the whole stored buffer.
+  const t = p.tree;
+  const treeBytes = t === null ? new Uint8Array(0) : new Uint8Array(t.data, t.byteOffset, t._indices.byteOffset + t._indices.byteLength - t.byteOffset);
+  const v = p.coords.length / 2;
+  const r = p.ringStart.length - 1;
+  const cells = p.nx * p.ny;
+  const L = layout(v, r, p.n, cells, p.cellItems.length, treeBytes.length, idBytes.length);
+  const buf = new ArrayBuffer(L.total);
+  const h = new DataView(buf);
+  const u32 = [MAGIC, FORMAT_VERSION, p.n, r, v, p.nx, p.ny, p.cellItems.length, treeBytes.length, idBytes.length];
+  u32.forEach((x, i) => h.setUint32(i * 4, x, true));
+  [p.minX, p.minY, p.maxX, p.maxY, p.cellW, p.cellH].forEach((x, i) => h.setFloat64(40 + i * 8, x, true));
+  new Float64Array(buf, L.coords, v * 2).set(p.coords);
+  new Uint32Array(buf, L.ringStart, r + 1).set(p.ringStart);
+  new Uint32Array(buf, L.gridRingStart, p.n + 1).set(p.gridRingStart);
+  new Uint32Array(buf, L.cellStart, cells + 1).set(p.cellStart);
+  new Int32Array(buf, L.cellItems, p.cellItems.length).set(p.cellItems);
+  new Uint8Array(buf, L.tree, treeBytes.length).set(treeBytes);
+  new Uint8Array(buf, L.ids, idBytes.length).set(idBytes);
+  return new Uint8Array(buf);
+}
+
+function unpack(bytes: Uint8Array): Packed {
+  const bad = (why: string): Error => new Error(`loadIndex: not a grid index (${why})`);
+  if (bytes.byteLength < HEADER_BYTES) throw bad('too short');
+  // Typed-array views need aligned offsets; a Buffer from a pool may start anywhere.
+  // (new Uint8Array(x) copies; Buffer#slice would not.)
+  const aligned = bytes.byteOffset % 8 === 0 ? bytes : new Uint8Array(bytes);
+  const buf = aligned.buffer as ArrayBuffer;
+  const base = aligned.byteOffset;
+  const h = new DataView(buf, base, HEADER_BYTES);
+  if (h.getUint32(0, true) !== MAGIC) throw bad('bad magic');
+  if (h.getUint32(4, true) !== FORMAT_VERSION) throw bad(`format version ${h.getUint32(4, true)}, expected ${FORMAT_VERSION}`);
+  const [n, r, v, nx, ny, items, treeBytes, idBytes] = [2, 3, 4, 5, 6, 7, 8, 9].map((i) => h.getUint32(i * 4, true)) as number[] as [
+    number, number, number, number, number, number, number, number,
+  ];
+  const [minX, minY, maxX, maxY, cellW, cellH] = [0, 1, 2, 3, 4, 5].map((i) => h.getFloat64(40 + i * 8, true)) as [
+    number, number, number, number, number, number,
+  ];
+  const cells = nx * ny;
+  const L = layout(v, r, n, cells, items, treeBytes, idBytes);
+  if (aligned.byteLength !== L.total) throw bad(`length ${aligned.byteLength}, expected ${L.total}`);
+  const ringStart = new Uint32Array(buf, base + L.ringStart, r + 1);
+  const gridRingStart = new Uint32Array(buf, base + L.gridRingStart, n + 1);
+  const cellStart = new Uint32Array(buf, base + L.cellStart, cells + 1);
+  if (ringStart[r] !== v || gridRingStart[n] !== r || cellStart[cells] !== items) throw bad('inconsistent offsets');
+  const ids = n === 0 ? [] : new TextDecoder().decode(new Uint8Array(buf, base + L.ids, idBytes)).split('\0');
+  if (ids.length !== n) throw bad('id count');
   return {
-    size: n,
-    locate(p: LatLng): string | null {
-      if (!Number.isFinite(p.lat) || !Number.isFinite(p.lng)) return null;
-      qx = p.lng;
-      qy = p.lat;
-      best = -1;
-      index.search(qx, qy, qx, qy, consider);
-      return best === -1 ? null : (ids[best] ?? null);
-    },
+    n,
+    ids,
+    coords: new Float64Array(buf, base + L.coords, v * 2),
+    ringStart,
+    gridRingStart,
+    minX,
+    minY,
+    maxX,
+    maxY,
+    cellW,
+    cellH,
+    nx,
+    ny,
+    cellStart,
+    cellItems: new Int32Array(buf, base + L.cellItems, items),
+    tree: n === 0 ? null : Flatbush.from(buf, base + L.tree),
   };
 }
 
