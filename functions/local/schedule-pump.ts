@@ -4,6 +4,7 @@ import { logger } from '#log';
 
 const modules: Record<string, () => Promise<{ handler: () => Promise<unknown> }>> = {
   'expire-uploads': () => import('#events/expire-uploads'),
+  sweeper: () => import('#events/sweeper'),
 };
 
 export function startSchedulePump(opts: { speedup?: number } = {}): { stop(): void; runAll(): Promise<void> } {

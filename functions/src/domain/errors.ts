@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'upload_not_ready'
   | 'already_rated'
+  | 'survey_expired'
   | 'consent_required'
   | 'payload_too_large'
   | 'unsupported_media_type'
@@ -35,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_transition: 409,
   upload_not_ready: 409,
   already_rated: 409,
+  survey_expired: 409,
   idempotency_in_flight: 409,
   consent_required: 403,
   payload_too_large: 413,
@@ -49,10 +51,12 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** only where API.md names another status for this code on one endpoint */
+    status?: number,
   ) {
     super(message);
     this.name = 'DomainError';
-    this.status = STATUS[code];
+    this.status = status ?? STATUS[code];
   }
 }
 

@@ -28,14 +28,14 @@ export const FINAL_STATUSES: readonly Status[] = ['rejected', 'merged'];
 export const isOpen = (s: Status): boolean => OPEN_STATUSES.includes(s);
 export const isFinal = (s: Status): boolean => FINAL_STATUSES.includes(s);
 
-export const ACTIONS = ['accept', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind', 'reopen', 'reassign'] as const;
+export const ACTIONS = ['accept', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind', 'reopen', 'reassign', 'escalate', 'survey_remind', 'survey_expire'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /**
  * Staff actions go through POST /reports/{id}/actions; `reopen` only through the reporter's
- * rating; `reassign` only by the system (a handler's account deactivated).
+ * rating; the rest only by the service itself (reassignment, time limits, surveys).
  */
-export const STAFF_ACTIONS = ACTIONS.filter((a) => a !== 'reopen' && a !== 'reassign');
+export const STAFF_ACTIONS = ['accept', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind'] as const satisfies readonly Action[];
 
 export const ACTION_NAMES: Record<Action | 'report' | 'route' | 'rate' | 'follow', string> = {
   report: '上报',
@@ -54,6 +54,9 @@ export const ACTION_NAMES: Record<Action | 'report' | 'route' | 'rate' | 'follow
   remind: '催办',
   reopen: '不满意重办',
   reassign: '重新分派',
+  escalate: '超时升级',
+  survey_remind: '提醒评价',
+  survey_expire: '评价已过期',
   rate: '评价',
   follow: '我也遇到',
 };
@@ -120,6 +123,12 @@ export const TRANSITIONS: readonly Transition[] = deepFreeze([
   { action: 'reopen', from: ['closed'], to: 'in_progress', who: ['reporter'], requires: [], assignee: 'keep', onlyBeforeReopen: true },
   // The holder's account was deactivated: routing finds someone else on the same side.
   { action: 'reassign', from: ['reported', 'accepted', 'dispatched', 'in_progress'], to: 'same', who: ['system'], requires: [], assignee: 'reroute' },
+  // Time limits (domain/timers): the service reminds the holder, then escalates, while the work is held.
+  { action: 'remind', from: ['reported', 'accepted', 'dispatched', 'in_progress'], to: 'same', who: ['system'], requires: [], assignee: 'keep' },
+  { action: 'escalate', from: ['reported', 'accepted', 'dispatched', 'in_progress', 'closed'], to: 'same', who: ['system'], requires: [], assignee: 'keep' },
+  // After closure: the reporter's survey is reminded once, then expires as "no answer".
+  { action: 'survey_remind', from: ['closed'], to: 'same', who: ['system'], requires: [], assignee: 'keep' },
+  { action: 'survey_expire', from: ['closed'], to: 'same', who: ['system'], requires: [], assignee: 'keep' },
 ]);
 
 /** The facts about a report the rules need — nothing more, so tests can build them freely. */
@@ -221,6 +230,12 @@ export function decide(
   if (actor.role !== 'resident' && !inArea) throw forbidden();
   const candidates = transitionsFor(command.action);
   if (candidates.length === 0) throw invalidInput(`未知操作：${command.action}`);
+  // A finished report is finished for everyone in its area: say so, rather than "not your role"
+  // (the one who lost a race to a reject is no longer its holder, but the answer is the state).
+  const personal = candidates.some((t) => !t.who.includes('system'));
+  if (personal && actor.role !== 'resident' && (isFinal(report.status) || report.status === 'closed') && !candidates.some((t) => t.from.includes(report.status))) {
+    throw invalidTransition(`事项已「${STATUS_NAMES[report.status]}」，不能再执行「${ACTION_NAMES[command.action]}」`, { status: report.status, action: command.action });
+  }
   const permitted = candidates.filter((t) => t.who.some((p) => isParty(p, actor, report, command, inArea)));
   if (permitted.length === 0) {
     // The holder may dispatch only to themself: name nobody -> 400, someone else -> 403.
@@ -268,7 +283,7 @@ function checkDispatchTarget(report: ReportFacts, id: string, target: AssigneeFa
 export function availableActions(report: ReportFacts, actor: Actor, areas: AreaRelation): Action[] {
   const out: Action[] = [];
   for (const t of TRANSITIONS) {
-    if (t.action === 'reopen' || t.action === 'reassign' || out.includes(t.action) || !t.from.includes(report.status)) continue;
+    if (!(STAFF_ACTIONS as readonly Action[]).includes(t.action) || out.includes(t.action) || !t.from.includes(report.status)) continue;
     const inArea = coversPlace(actor, report, areas);
     const probe: Command = { action: t.action, assigneeId: actor.id };
     if (t.who.some((p) => isParty(p, actor, report, probe, inArea))) out.push(t.action);

@@ -52,9 +52,15 @@ export interface ReportRecord {
   photos: PhotoRef[];
   followerCount: number;
   reopenCount: number;
+  /** time-limit checkpoints fired on the current clock (see domain/timers) */
+  sla?: { stage: 'accept' | 'resolve'; step: number } | null;
+  /** the reporter's survey after the latest closure */
+  survey?: { round: number; step: number; outcome: 'no_answer' | null } | null;
   /** how many times it has been closed; ratings belong to a round */
   closeRound: number;
   rating: { score: Score; comment: string | null; at: string } | null;
+  /** the closure round the reporter's rating belongs to (a reopened report is asked again) */
+  ratedRound?: number;
   mergedInto: string | null;
   routing: { mode: 'exact' | 'nearest'; reason: string };
   acceptedAt: string | null;

@@ -11,5 +11,6 @@ export interface Schedule {
 }
 
 export const SCHEDULES: readonly Schedule[] = [
+  { name: 'sweeper', everyMinutes: 5, module: 'sweeper', description: '时限催办、超时升级、评价提醒与过期' },
   { name: 'expire-uploads', everyMinutes: 5, module: 'expire-uploads', description: '过期未完成的上传标记为失败并删除原图' },
 ];

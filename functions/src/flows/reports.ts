@@ -6,8 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { categoryOf, deadlinesFor } from '#domain/categories';
 import { DomainError, forbidden, invalidInput, invalidTransition, notFound } from '#domain/errors';
 import { decide, isOpen, systemDecision, type Action, type Command } from '#domain/lifecycle';
+import { surveyExpired } from '#domain/timers';
+import { dispatchCentreOf } from '#flows/supervisors';
 import { factsOf, type PersonRef, type ReportRecord, type Score, type Source, type TimelineEvent } from '#domain/report';
-import { ROLE_NAMES, type Actor } from '#domain/roles';
+import { ROLE_NAMES, coversPlace, type Actor } from '#domain/roles';
 import { route, handlerFor } from '#domain/routing';
 import { evolve } from '#domain/evolve';
 import { areasInForce, locate } from '#flows/areas';
@@ -44,7 +46,17 @@ export interface CreateInput {
  * Builds and writes a new report, routed. `extra` items (the idempotency completion) commit in
  * the same transaction.
  */
-export async function createReport(
+export function createReport(
+  user: UserRecord,
+  input: CreateInput,
+  now: Date,
+  extra: TxItem[] = [],
+  extraFor?: (reportId: string) => TxItem[],
+): Promise<ReportRecord> {
+  return withRetry(() => createOnce(user, input, now, extra, extraFor));
+}
+
+async function createOnce(
   user: UserRecord,
   input: CreateInput,
   now: Date,
@@ -109,22 +121,25 @@ export async function createReport(
   return report;
 }
 
-async function loadReport(id: string): Promise<ReportRecord> {
+export async function loadReport(id: string): Promise<ReportRecord> {
   const r = await reports.getReportRecord(id);
   if (!r) throw notFound('事项');
   return r;
 }
 
-/** Runs read -> decide -> write until the write lands on the version it was decided from. */
-async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs read -> decide -> write until the write lands. A failed condition means someone else got
+ * there first — changed the report, claimed the same photo, rated this round — so everything is
+ * read and decided again; the second look turns the lost race into the right answer (409, 400).
+ */
+export async function withRetry<T>(fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      // Item 0 is the report's version condition: someone else changed it first. Decide again.
-      if (e instanceof reports.ConditionFailed && e.index === 0 && attempt < MAX_ATTEMPTS) continue;
-      if (e instanceof reports.ConditionFailed && e.index === 0) throw new DomainError('version_conflict', '事项刚被他人更新，请刷新后重试');
-      throw e;
+      if (!(e instanceof reports.ConditionFailed)) throw e;
+      if (attempt < MAX_ATTEMPTS) continue;
+      throw new DomainError('version_conflict', '事项刚被他人更新，请刷新后重试');
     }
   }
 }
@@ -145,10 +160,12 @@ function audience(action: Action, after: ReportRecord): reports.OutboxRow['to'] 
 export async function act(user: UserRecord, reportId: string, cmd: ActionInput, now: Date): Promise<ReportRecord> {
   return withRetry(async () => {
     const before = await loadReport(reportId);
+    const { tree } = await areasInForce();
+    // Rights first: staff outside the report learn nothing about it, not even its version.
+    if (!coversPlace(actorOf(user), before, tree)) throw forbidden();
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== before.version) {
       throw new DomainError('version_conflict', `事项已更新（当前版本 ${before.version}），请刷新后重试`, { version: before.version });
     }
-    const { tree } = await areasInForce();
     const target = cmd.action === 'dispatch' && cmd.assigneeId ? await getUser(cmd.assigneeId) : null;
     const decision = decide(factsOf(before), actorOf(user), cmd, tree, target && { ...target });
     const extra: TxItem[] = [];
@@ -171,7 +188,7 @@ export async function act(user: UserRecord, reportId: string, cmd: ActionInput, 
       before,
       after,
       events,
-      outbox: { reportId, version: after.version, at: now.toISOString(), kind: `report.${cmd.action}`, actorId: user.id, to: audience(cmd.action, after), title: '事项进展', body: events[0]!.note ?? '' },
+      outbox: { reportId, version: after.version, at: now.toISOString(), kind: `report.${cmd.action}`, actorId: user.id, to: audience(cmd.action, after), title: cmd.action === 'close' ? '事项已结案，请评价处理结果' : '事项进展', body: events[0]!.note ?? '' },
       extra,
     });
     return after;
@@ -250,42 +267,49 @@ export async function rate(user: UserRecord, reportId: string, input: { score: S
     const isReporter = before.reporterId === user.id;
     if (!isReporter && !(await reports.getMember(reportId, user.id))) throw forbidden('只有上报人和关注者可以评价');
     if (before.status !== 'closed') throw invalidTransition('事项结案后才能评价', { status: before.status });
+    if (isReporter && surveyExpired(before)) throw new DomainError('survey_expired', '评价已过期（结案 7 天内未评价）');
+    if (await reports.getRating(reportId, before.closeRound, user.id)) throw new DomainError('already_rated', '本轮已评价过');
     const at = now.toISOString();
     const rating = reports.ratingPut({ reportId, userId: user.id, round: before.closeRound, score: input.score, comment: input.comment ?? null, at });
-    try {
-      if (!isReporter) {
-        await reports.transactRating(rating);
-        return before;
-      }
-      const reopen = input.score === 'dissatisfied' && before.reopenCount === 0;
-      const rated: ReportRecord = { ...before, rating: { score: input.score, comment: input.comment ?? null, at } };
-      const resident: PersonRef = { id: user.id, role: 'resident', name: ROLE_NAMES.resident };
-      if (reopen) {
-        const { tree } = await areasInForce();
-        const decision = decide(factsOf(before), actorOf(user), { action: 'reopen' }, tree);
-        const { after, events } = evolve({ before: rated, decision, command: { action: 'reopen', note: input.comment ?? '居民不满意，退回重办' }, actor: resident, now });
-        await reports.commitTransition({
-          before,
-          after,
-          events,
-          outbox: { reportId, version: after.version, at, kind: 'report.reopen', actorId: user.id, to: audience('reopen', after), title: '居民不满意，事项重办', body: input.comment ?? '' },
-          extra: [rating],
-        });
-        return after;
-      }
-      const after: ReportRecord = { ...rated, version: before.version + 1, updatedAt: at };
+    if (!isReporter) {
+      await reports.transactRating(rating);
+      return before;
+    }
+    const reopen = input.score === 'dissatisfied' && before.reopenCount === 0;
+    const rated: ReportRecord = { ...before, rating: { score: input.score, comment: input.comment ?? null, at }, ratedRound: before.closeRound };
+    const resident: PersonRef = { id: user.id, role: 'resident', name: ROLE_NAMES.resident };
+    if (reopen) {
+      const { tree } = await areasInForce();
+      const decision = decide(factsOf(before), actorOf(user), { action: 'reopen' }, tree);
+      const { after, events } = evolve({ before: rated, decision, command: { action: 'reopen', note: input.comment ?? '居民不满意，退回重办' }, actor: resident, now });
       await reports.commitTransition({
         before,
         after,
-        events: [{ reportId, version: after.version, seq: 0, at, action: 'rate', from: 'closed', to: 'closed', actor: resident, note: input.comment ?? null, photoIds: [] }],
-        outbox: { reportId, version: after.version, at, kind: 'report.rated', actorId: user.id, to: after.assignee ? [{ userId: after.assignee.id, reason: 'rated' }] : [], title: '居民已评价', body: input.score },
+        events,
+        outbox: { reportId, version: after.version, at, kind: 'report.reopen', actorId: user.id, to: audience('reopen', after), title: '居民不满意，事项重办', body: input.comment ?? '' },
         extra: [rating],
       });
       return after;
-    } catch (e) {
-      if (e instanceof reports.ConditionFailed && e.index > 0) throw new DomainError('already_rated', '本轮已评价过');
-      if (e instanceof reports.ConditionFailed && !isReporter) throw new DomainError('already_rated', '本轮已评价过');
-      throw e;
     }
+    const after: ReportRecord = { ...rated, version: before.version + 1, updatedAt: at };
+    const events: TimelineEvent[] = [
+      { reportId, version: after.version, seq: 0, at, action: 'rate', from: 'closed', to: 'closed', actor: resident, note: input.comment ?? null, photoIds: [] },
+    ];
+    let to: reports.OutboxRow['to'] = after.assignee ? [{ userId: after.assignee.id, reason: 'rated' }] : [];
+    // Dissatisfied again after the one rework: the dispatch centre takes it up.
+    if (input.score === 'dissatisfied') {
+      systemDecision(factsOf(before), 'escalate');
+      const { tree } = await areasInForce();
+      to = [...to, ...(await dispatchCentreOf(tree, before)).map((userId) => ({ userId, reason: 'escalation' }))];
+      events.push({ reportId, version: after.version, seq: 1, at, action: 'escalate', from: 'closed', to: 'closed', actor: null, note: '居民再次不满意，升级至网格化服务管理中心', photoIds: [] });
+    }
+    await reports.commitTransition({
+      before,
+      after,
+      events,
+      outbox: { reportId, version: after.version, at, kind: input.score === 'dissatisfied' ? 'report.escalated' : 'report.rated', actorId: user.id, to, title: input.score === 'dissatisfied' ? '居民再次不满意' : '居民已评价', body: input.score },
+      extra: [rating],
+    });
+    return after;
   });
 }

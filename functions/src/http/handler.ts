@@ -113,7 +113,6 @@ export function errorResponse(e: unknown, requestId: string): APIGatewayProxyRes
     return json(e.status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
   }
   if (e instanceof ZodError) return json(400, { error: { code: 'invalid_input', message: '参数不合法' } });
-  if ((e as { badCursor?: boolean }).badCursor) return json(400, { error: { code: 'invalid_input', message: 'cursor 无效' } });
   logger.error('unhandled error', { requestId, error: e as Error });
   return json(500, { error: { code: 'internal', message: '服务暂时不可用，请稍后重试', details: { requestId } } });
 }

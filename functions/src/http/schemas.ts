@@ -52,7 +52,7 @@ export const CreateReportBody = z
 
 export const ActionBody = z
   .object({
-    action: z.enum(STAFF_ACTIONS as [string, ...string[]]),
+    action: z.enum(STAFF_ACTIONS),
     note: text(1000).optional(),
     reason: text(500).optional(),
     photos: z.array(Id).max(MAX_PHOTOS).optional(),

@@ -9,7 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
 import { INDEXES } from '#store/keys';
-import { decodeCursor, encodeCursor, type Page } from '#store/reports';
+import { type Page } from '#store/reports';
+import { decodeCursor, encodeCursor } from '#store/cursor';
 import { config } from '#config';
 import { currentRequest } from '#request-context';
 import type { TxItem } from '#store/tx';
@@ -72,13 +73,13 @@ export async function listAudit(by: { reportId: string } | { actorId: string } |
         ? { IndexName: INDEXES.byOwner, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#A#${by.actorId}` } }
         : { IndexName: INDEXES.byGeoCell, KeyConditionExpression: 'GSI5PK = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#D#${by.day}` } };
   const out = await doc.send(
-    new QueryCommand({ TableName: config.tableName, ...query, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: decodeCursor(cursor) }),
+    new QueryCommand({ TableName: config.tableName, ...query, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, `audit:${JSON.stringify(by)}`) }),
   );
   return {
     items: (out.Items ?? []).map((i) => {
       const { PK: _a, SK: _b, type: _t, ttl: _ttl, GSI1PK: _c, GSI1SK: _d, GSI5PK: _e, GSI5SK: _f, ...rest } = i;
       return rest as AuditEntry;
     }),
-    cursor: encodeCursor(out.LastEvaluatedKey),
+    cursor: encodeCursor(out.LastEvaluatedKey, `audit:${JSON.stringify(by)}`),
   };
 }

@@ -41,7 +41,7 @@ export function valueSize(v: unknown): number {
 export const itemSize = (item: Record<string, unknown>): number => Object.entries(item).reduce((s, [k, v]) => s + utf8(k) + valueSize(v), 0);
 const kb = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
-const GSIS = [1, 2, 3, 4, 5];
+const GSIS = [1, 2, 3, 4, 5, 6];
 
 /** AWS-rule cost of one transaction; `previous[i]` is the item a Put at index i replaces. */
 export function transactionCost(items: TxItem[], previous: Record<number, Record<string, unknown>> = {}): { table: number; index: number } {

@@ -8,7 +8,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
 import { keys, prefixes } from '#store/keys';
 import { config } from '#config';
-import { decodeCursor, encodeCursor, type Page } from '#store/reports';
+import { type Page } from '#store/reports';
+import { decodeCursor, encodeCursor } from '#store/cursor';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 
 export interface InboxItem {
@@ -50,11 +51,11 @@ export async function listInbox(userId: string, limit: number, cursor?: string):
       ExpressionAttributeValues: { ':pk': keys.user(userId).PK, ':sk': prefixes.inbox },
       ScanIndexForward: false,
       Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor),
+      ExclusiveStartKey: decodeCursor(cursor, `inbox:${userId}`),
     }),
   );
   return {
     items: (out.Items ?? []).map(({ PK: _a, SK: _b, type: _t, ...rest }) => rest as InboxItem),
-    cursor: encodeCursor(out.LastEvaluatedKey),
+    cursor: encodeCursor(out.LastEvaluatedKey, `inbox:${userId}`),
   };
 }

@@ -9,6 +9,7 @@
  *                                                                  GSI3 GRID#<gridId>#open | QUEUE#unplaced / <dueAt>
  *                                                                  GSI4 BEAT#<beatId>#open / <dueAt>
  *                                                                  GSI5 GEO#<category>#<geohash7> / <createdAt>  (open only)
+ *                                                                  GSI6 TIMER#<hour of next timer> / <timer at>  (while one is pending)
  * Member       REPORT#<id>              MEMBER#<uid>               GSI1 USER#<uid> / <createdAt>#<id>   (reporter + followers)
  * Event        REPORT#<id>              EVENT#<version:6>          timeline, one per state change, never overwritten
  * Outbox       REPORT#<id>              OUTBOX#<version:6>         consumed from the stream by the notifier
@@ -21,6 +22,7 @@
  * Idempotency  IDEMP#<uid>#<key>        IDEMP                      ttl
  * Area set     AREASET#<version>        AREA#<id>                  the areas of one import (queried whole)
  * Area ptr     AREASET                  CURRENT                    which version routing uses
+ * Sweeper      SWEEPER                  CURSOR                     the timer hour the sweeper resumes from
  *
  * Access patterns (one line each; none scans):
  * - report by id, with timeline, members, ratings ..... Query PK=REPORT#<id>
@@ -32,6 +34,7 @@
  * - reports routing could not place ................... GSI3 PK=QUEUE#unplaced
  * - open reports of a beat by deadline ................ GSI4 PK=BEAT#<beatId>#open
  * - open reports of a category near a point ........... GSI5 PK=GEO#<category>#<cell> for the cell and its 8 neighbours
+ * - timers due (time limits, surveys) ................ GSI6 PK=TIMER#<hour>, SK <= now, hour by hour
  * - user by WeChat openid ............................. GSI1 PK=OPENID#<openid>
  * - staff of an area .................................. Query PK=AREA#<areaId>, SK begins_with STAFF#
  * - pending uploads past their expiry ................. GSI3 PK=UPLOADS#pending, SK < now
@@ -56,6 +59,7 @@ export const keys = {
   idempotency: (userId: string, key: string) => ({ PK: `IDEMP#${userId}#${key}`, SK: 'IDEMP' }),
   areaSetItem: (version: string, areaId: string) => ({ PK: `AREASET#${version}`, SK: `AREA#${areaId}` }),
   areaSetPointer: () => ({ PK: 'AREASET', SK: 'CURRENT' }),
+  sweeperCursor: () => ({ PK: 'SWEEPER', SK: 'CURSOR' }),
 } as const;
 
 export const prefixes = {
@@ -80,6 +84,8 @@ export const indexKeys = {
   pendingUploads: () => 'UPLOADS#pending',
   beatOpen: (beatId: string) => `BEAT#${beatId}#open`,
   geoCell: (category: string, cell: string) => `GEO#${category}#${cell}`,
+  /** hour buckets keep each timer partition small and let the sweeper read only what is due */
+  timers: (atIso: string) => `TIMER#${atIso.slice(0, 13)}`,
 } as const;
 
 export const INDEXES = {
@@ -88,6 +94,7 @@ export const INDEXES = {
   byGridQueue: 'GSI3',
   byBeatQueue: 'GSI4',
   byGeoCell: 'GSI5',
+  byTimer: 'GSI6',
 } as const;
 
 /** geohash precision 7 is a ~153 m x 153 m cell: a 50 m radius never leaves the 3x3 block. */
@@ -103,7 +110,7 @@ export const TABLE_SCHEMA: {
   attributeDefinitions: [
     { AttributeName: 'PK', AttributeType: 'S' },
     { AttributeName: 'SK', AttributeType: 'S' },
-    ...[1, 2, 3, 4, 5].flatMap((n) => [
+    ...[1, 2, 3, 4, 5, 6].flatMap((n) => [
       { AttributeName: `GSI${n}PK`, AttributeType: 'S' as const },
       { AttributeName: `GSI${n}SK`, AttributeType: 'S' as const },
     ]),
@@ -112,7 +119,7 @@ export const TABLE_SCHEMA: {
     { AttributeName: 'PK', KeyType: 'HASH' },
     { AttributeName: 'SK', KeyType: 'RANGE' },
   ],
-  globalSecondaryIndexes: [1, 2, 3, 4, 5].map((n) => ({
+  globalSecondaryIndexes: [1, 2, 3, 4, 5, 6].map((n) => ({
     IndexName: `GSI${n}`,
     KeySchema: [
       { AttributeName: `GSI${n}PK`, KeyType: 'HASH' as const },

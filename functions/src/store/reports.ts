@@ -12,6 +12,7 @@ import { auditEntry, auditPut } from '#store/audit';
 import { config } from '#config';
 import { isOpen } from '#domain/lifecycle';
 import { dueAt, HOLDING_STATUSES, type ReportRecord, type TimelineEvent, type Score } from '#domain/report';
+import { nextTimer } from '#domain/timers';
 
 export interface OutboxRow {
   reportId: string;
@@ -72,6 +73,11 @@ export function indexAttributes(r: ReportRecord): Record<string, string> {
     attrs.GSI4SK = due;
     attrs.GSI5PK = indexKeys.geoCell(r.category, ngeohash.encode(r.location.lat, r.location.lng, GEOHASH_PRECISION));
     attrs.GSI5SK = r.createdAt;
+  }
+  const timer = nextTimer(r);
+  if (timer) {
+    attrs.GSI6PK = indexKeys.timers(timer.at);
+    attrs.GSI6SK = timer.at;
   }
   return attrs;
 }
@@ -194,6 +200,11 @@ export async function transactRating(rating: TxItem): Promise<void> {
   await transact([rating]);
 }
 
+export async function getRating(reportId: string, round: number, userId: string): Promise<RatingRecord | null> {
+  const out = await doc.send(new GetCommand({ TableName: table(), Key: keys.rating(reportId, round, userId), ConsistentRead: true }));
+  return strip<RatingRecord>(out.Item);
+}
+
 export function ratingPut(r: RatingRecord): TxItem {
   return put({ ...keys.rating(r.reportId, r.round, r.userId), type: 'rating', ...r }, 'attribute_not_exists(PK)');
 }
@@ -257,19 +268,8 @@ export interface Page<T> {
   cursor: string | null;
 }
 
-export const encodeCursor = (k: Record<string, unknown> | undefined): string | null =>
-  k ? Buffer.from(JSON.stringify(k)).toString('base64url') : null;
-
-export function decodeCursor(c: string | undefined): Record<string, unknown> | undefined {
-  if (!c) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    /* fall through */
-  }
-  throw Object.assign(new Error('bad cursor'), { badCursor: true });
-}
+export { encodeCursor, decodeCursor } from '#store/cursor';
+import { encodeCursor, decodeCursor } from '#store/cursor';
 
 /** Query one index partition, one page. */
 export async function queryIndex(
@@ -287,10 +287,10 @@ export async function queryIndex(
       ExpressionAttributeValues: { ':pk': pk, ...(between ? { ':a': between[0], ':b': between[1] } : {}) },
       ScanIndexForward: !opts.descending,
       Limit: opts.limit,
-      ExclusiveStartKey: decodeCursor(opts.cursor),
+      ExclusiveStartKey: decodeCursor(opts.cursor, `${index}:${pk}`),
     }),
   );
-  return { items: out.Items ?? [], cursor: encodeCursor(out.LastEvaluatedKey) };
+  return { items: out.Items ?? [], cursor: encodeCursor(out.LastEvaluatedKey, `${index}:${pk}`) };
 }
 
 export async function reportsFromIndex(
@@ -397,4 +397,25 @@ export async function pseudonymiseMember(userId: string, pseudonym: string): Pro
       done++;
     }
   }
+}
+
+/** Report ids whose next timer in this hour bucket is due by `now`. */
+export async function dueTimers(bucketAtIso: string, nowIso: string): Promise<string[]> {
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: INDEXES.byTimer,
+        KeyConditionExpression: 'GSI6PK = :pk AND GSI6SK <= :now',
+        ExpressionAttributeValues: { ':pk': indexKeys.timers(bucketAtIso), ':now': nowIso },
+        ProjectionExpression: 'id',
+        ExclusiveStartKey: start,
+      }),
+    );
+    ids.push(...(out.Items ?? []).map((i) => String(i.id)));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return ids;
 }

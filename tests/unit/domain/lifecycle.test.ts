@@ -47,12 +47,14 @@ describe('the transition table', () => {
       if (t.to !== 'same') expect(STATUSES).toContain(t.to);
       expect(t.who.length).toBeGreaterThan(0);
     }
-    expect(STAFF_ACTIONS).not.toContain('reopen');
-    expect(STAFF_ACTIONS).not.toContain('reassign');
-    expect([...STAFF_ACTIONS, 'reopen', 'reassign'].sort()).toEqual([...ACTIONS].sort());
-    // only reassign is taken by the system, and the system takes nothing else
-    expect(TRANSITIONS.filter((t) => t.who.includes('system')).map((t) => t.action)).toEqual(['reassign']);
-    expect(transitionsFor('reassign').every((t) => t.who.length === 1)).toBe(true);
+    const SYSTEM_ONLY = ['reassign', 'escalate', 'survey_remind', 'survey_expire'];
+    for (const a of ['reopen', ...SYSTEM_ONLY]) expect(STAFF_ACTIONS).not.toContain(a);
+    expect([...STAFF_ACTIONS, 'reopen', ...SYSTEM_ONLY].sort()).toEqual([...ACTIONS].sort());
+    // the system's rows: reassignment, time limits (remind, escalate) and surveys — and only those
+    expect([...new Set(TRANSITIONS.filter((t) => t.who.includes('system')).map((t) => t.action))].sort()).toEqual([...SYSTEM_ONLY, 'remind'].sort());
+    // a system row is never shared with a person
+    expect(TRANSITIONS.filter((t) => t.who.includes('system')).every((t) => t.who.length === 1)).toBe(true);
+    for (const a of SYSTEM_ONLY) expect(transitionsFor(a as Action).every((t) => t.who.length === 1 && t.who[0] === 'system')).toBe(true);
   });
 
   it('never leaves a final status, and for each (action, status, party) at most one transition applies', () => {
@@ -407,7 +409,7 @@ describe('reassign (system only): a deactivated holder\'s open task is rerouted 
   });
 
   it('the system takes no person\'s action', () => {
-    for (const action of ACTIONS.filter((a) => a !== 'reassign')) {
+    for (const action of ACTIONS.filter((a) => !['reassign', 'remind', 'escalate', 'survey_remind', 'survey_expire'].includes(a))) {
       for (const status of STATUSES) expectDomainError(() => systemDecision(report({ status }), action), 'invalid_transition', 409);
     }
   });

@@ -1,5 +1,6 @@
 /** Public area and category endpoints (no token: the app shows them before login). */
 import { CATEGORIES } from '#domain/categories';
+import { DomainError } from '#domain/errors';
 import { fromWgs84 } from '#geo/datum';
 import type { Area } from '#geo/areas';
 import { areasInForce, locate as locatePoint } from '#flows/areas';
@@ -43,7 +44,14 @@ export const list: HandlerFn = async ({ query }) => {
 };
 
 export const locate: HandlerFn = async ({ query }) => {
-  const found = await locatePoint({ lat: query.lat, lng: query.lng }, query.datum ?? 'gcj02');
+  let found;
+  try {
+    found = await locatePoint({ lat: query.lat, lng: query.lng }, query.datum ?? 'gcj02');
+  } catch (e) {
+    // API.md: locate answers 404 outside_service_area (a report there is a 400).
+    if (e instanceof DomainError && e.code === 'outside_service_area') throw new DomainError(e.code, e.message, e.details, 404);
+    throw e;
+  }
   const l = found.lineage;
   return {
     body: {

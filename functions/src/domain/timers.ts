@@ -1,0 +1,89 @@
+/**
+ * Time limits and surveys as timers: each open report has at most one next checkpoint, and a
+ * scheduled sweeper fires the ones that are due (催办 at 75% of the limit, 升级 to the leader at
+ * 100%, to the dispatch centre at 150%; after closure, a survey reminder at 3 days and expiry as
+ * "no answer" at 7 days). Which checkpoint comes next is decided here, from the record alone.
+ */
+import { categoryOf } from '#domain/categories';
+import { HOLDING_STATUSES, type ReportRecord } from '#domain/report';
+
+export type TimerKind = 'remind' | 'escalate_leader' | 'escalate_centre' | 'survey_remind' | 'survey_expire';
+
+export interface Timer {
+  kind: TimerKind;
+  at: string;
+}
+
+/** progress through the current clock: which stage it counts for and how many checkpoints fired */
+export interface SlaProgress {
+  stage: 'accept' | 'resolve';
+  step: number;
+}
+
+export interface SurveyProgress {
+  round: number;
+  step: number;
+  outcome: 'no_answer' | null;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const SLA_STEPS: readonly { kind: TimerKind; fraction: number }[] = [
+  { kind: 'remind', fraction: 0.75 },
+  { kind: 'escalate_leader', fraction: 1 },
+  { kind: 'escalate_centre', fraction: 1.5 },
+];
+const SURVEY_STEPS: readonly { kind: TimerKind; afterMs: number }[] = [
+  { kind: 'survey_remind', afterMs: 3 * DAY },
+  { kind: 'survey_expire', afterMs: 7 * DAY },
+];
+
+export const SURVEY_DAYS = 7;
+
+/** The clock a holding report runs on: accept until accepted, then resolve. */
+export function slaStage(r: Pick<ReportRecord, 'status'>): SlaProgress['stage'] {
+  return r.status === 'reported' ? 'accept' : 'resolve';
+}
+
+/** Where the current clock started and ends. A reopened report's resolve clock restarts then. */
+function clockOf(r: ReportRecord, stage: SlaProgress['stage']): { start: number; end: number } {
+  const category = categoryOf(r.category);
+  const end = Date.parse(stage === 'accept' ? r.acceptBy : r.resolveBy);
+  const hours = category ? (stage === 'accept' ? category.acceptHours : category.resolveHours) : (end - Date.parse(r.createdAt)) / HOUR;
+  return { start: end - hours * HOUR, end };
+}
+
+export function nextTimer(r: ReportRecord): Timer | null {
+  if (HOLDING_STATUSES.includes(r.status)) {
+    const stage = slaStage(r);
+    const done = r.sla && r.sla.stage === stage ? r.sla.step : 0;
+    const step = SLA_STEPS[done];
+    if (!step) return null;
+    const { start, end } = clockOf(r, stage);
+    return { kind: step.kind, at: new Date(start + (end - start) * step.fraction).toISOString() };
+  }
+  if (r.status === 'closed' && r.closedAt && r.reporterId && !(r.rating && r.ratedRound === r.closeRound)) {
+    const s = r.survey && r.survey.round === r.closeRound ? r.survey : null;
+    if (s?.outcome) return null;
+    const step = SURVEY_STEPS[s?.step ?? 0];
+    if (!step) return null;
+    return { kind: step.kind, at: new Date(Date.parse(r.closedAt) + step.afterMs).toISOString() };
+  }
+  return null;
+}
+
+/** The record after a timer fired: its step counted, so it never fires twice. */
+export function afterTimer(r: ReportRecord, t: Timer): Pick<ReportRecord, 'sla' | 'survey'> {
+  if (t.kind === 'survey_remind' || t.kind === 'survey_expire') {
+    const prev = r.survey && r.survey.round === r.closeRound ? r.survey : { round: r.closeRound, step: 0, outcome: null };
+    return { sla: r.sla, survey: { round: r.closeRound, step: prev.step + 1, outcome: t.kind === 'survey_expire' ? 'no_answer' : null } };
+  }
+  const stage = slaStage(r);
+  const done = r.sla && r.sla.stage === stage ? r.sla.step : 0;
+  return { sla: { stage, step: done + 1 }, survey: r.survey };
+}
+
+/** Has the reporter's survey for this closure expired unanswered? */
+export function surveyExpired(r: ReportRecord): boolean {
+  return !!r.survey && r.survey.round === r.closeRound && r.survey.outcome === 'no_answer';
+}

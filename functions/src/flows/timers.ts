@@ -1,0 +1,91 @@
+/**
+ * Firing a due timer: a reminder to the holder, an escalation to the grid leader and then the
+ * dispatch centre, a survey reminder, or the survey's expiry as "no answer". Each is a system
+ * transition (on the timeline, in the outbox, audited), conditioned on the report's version, and
+ * counts its step in the record, so a timer fires once however often the sweeper runs.
+ */
+import { systemDecision, type Action } from '#domain/lifecycle';
+import { factsOf, type ReportRecord } from '#domain/report';
+import { afterTimer, nextTimer, type Timer } from '#domain/timers';
+import { evolve } from '#domain/evolve';
+import { ROLE_NAMES } from '#domain/roles';
+import { areasInForce } from '#flows/areas';
+import { loadReport, withRetry } from '#flows/reports';
+import { dispatchCentreOf, gridLeadersOf } from '#flows/supervisors';
+import { commitTransition, type OutboxRow } from '#store/reports';
+
+const ACTION_OF: Record<Timer['kind'], Action> = {
+  remind: 'remind',
+  escalate_leader: 'escalate',
+  escalate_centre: 'escalate',
+  survey_remind: 'survey_remind',
+  survey_expire: 'survey_expire',
+};
+
+function note(r: ReportRecord, t: Timer): string {
+  const stage = r.status === 'reported' ? '受理' : '办结';
+  const holder = r.assignee ? `${ROLE_NAMES[r.assignee.role]} ${r.assignee.name}` : '处理人';
+  switch (t.kind) {
+    case 'remind':
+      return `${stage}时限将至，已催办${holder}`;
+    case 'escalate_leader':
+      return `已超过${stage}时限，升级至网格长`;
+    case 'escalate_centre':
+      return `超过${stage}时限 50% 仍未办理，升级至网格化服务管理中心`;
+    case 'survey_remind':
+      return '已提醒上报人评价处理结果';
+    case 'survey_expire':
+      return '上报人 7 天内未评价，记为未评价';
+  }
+}
+
+async function recipients(r: ReportRecord, t: Timer): Promise<OutboxRow['to']> {
+  const { tree } = await areasInForce();
+  const users = (ids: string[], reason: string) => ids.map((userId) => ({ userId, reason }));
+  switch (t.kind) {
+    case 'remind':
+      return r.assignee ? [{ userId: r.assignee.id, reason: 'reminder' }] : [];
+    case 'escalate_leader': {
+      const leaders = await gridLeadersOf(tree, r);
+      // No leader over this grid: the centre hears of it now rather than never.
+      const to = leaders.length ? leaders : await dispatchCentreOf(tree, r);
+      return [...users(to, 'escalation'), ...(r.assignee ? [{ userId: r.assignee.id, reason: 'overdue' }] : [])];
+    }
+    case 'escalate_centre':
+      return users(await dispatchCentreOf(tree, r), 'escalation');
+    case 'survey_remind':
+      return [{ audience: 'followers' }];
+    case 'survey_expire':
+      return [];
+  }
+}
+
+/** Fires the report's next timer if it is due; false when there was nothing (already fired, not due). */
+export async function fireTimer(reportId: string, now: Date): Promise<boolean> {
+  return withRetry(async () => {
+    const before = await loadReport(reportId);
+    const timer = nextTimer(before);
+    if (!timer || Date.parse(timer.at) > now.getTime()) return false;
+    const action = ACTION_OF[timer.kind];
+    const decision = systemDecision(factsOf(before), action);
+    const text = note(before, timer);
+    const evolved = evolve({ before, decision, command: { action, note: text }, actor: null, now });
+    const after: ReportRecord = { ...evolved.after, ...afterTimer(before, timer) };
+    await commitTransition({
+      before,
+      after,
+      events: evolved.events,
+      outbox: {
+        reportId,
+        version: after.version,
+        at: now.toISOString(),
+        kind: `timer.${timer.kind}`,
+        actorId: null,
+        to: await recipients(before, timer),
+        title: timer.kind.startsWith('survey') ? '请评价处理结果' : timer.kind === 'remind' ? '催办' : '超时升级',
+        body: text,
+      },
+    });
+    return true;
+  });
+}
