@@ -9,9 +9,16 @@ import { handler as streamHandler } from '#events/stream';
 import { handler as photos } from '#events/photos';
 import { demoUsers } from '#local/seed';
 import { ROLE_NAMES } from '#domain/roles';
+import type { WechatStandin } from '#local/wechat-standin';
+import { longTermTemplates } from '#notify/templates';
 export { createGateway } from '#local/gateway';
 
 export const photoHandler = photos;
+
+/** Staff templates are long-term subscriptions (government-service mini-programs may use them). */
+export function configureWechatStandin(w: WechatStandin): void {
+  for (const t of longTermTemplates()) w.control.longTerm(t);
+}
 
 export async function prepareData(): Promise<{ seeded: boolean }> {
   await ensureTable();

@@ -179,6 +179,8 @@ export interface GatewayOptions {
   bucket: string;
   staticDir?: string;
   landingPage: () => string;
+  /** local stand-ins that own some paths (the WeChat API, /dev/wechat); true when handled */
+  standins?: Array<(req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>>;
 }
 
 export function createGateway(opts: GatewayOptions): Server {
@@ -187,6 +189,7 @@ export function createGateway(opts: GatewayOptions): Server {
     const url = new URL(req.url ?? '/', 'http://local');
     const handle = async () => {
       if (url.pathname.startsWith('/v1/') || url.pathname === '/v1') return serveApi(req, res, url);
+      for (const standin of opts.standins ?? []) if (await standin(req, res, url)) return;
       if (url.pathname.startsWith(`/${opts.bucket}/`) || url.pathname === `/${opts.bucket}`) return proxyToS3(req, res, s3, url);
       return serveStatic(res, opts.staticDir, url, opts.landingPage);
     };

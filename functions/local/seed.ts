@@ -16,7 +16,8 @@ const GRID_WORKER_NAMES = [
 const CREATED_AT = '2026-01-01T00:00:00.000Z';
 
 function user(id: string, role: Role, name: string, areaIds: string[], extra: Partial<UserRecord> = {}): UserRecord {
-  return { id, role, name, areaIds, active: true, duty: 'on_duty', openid: null, phone: null, consentVersion: null, createdAt: CREATED_AT, ...extra };
+  // Demo openids: log in through the WeChat stand-in with code `dev:o-<id>`.
+  return { id, role, name, areaIds, active: true, duty: 'on_duty', openid: `o-${id}`, phone: null, consentVersion: null, createdAt: CREATED_AT, ...extra };
 }
 
 export function demoUsers(): UserRecord[] {

@@ -25,6 +25,8 @@ export interface StackOptions {
 
 export interface Stack {
   url: string;
+  /** the WeChat stand-in: what it received, and how to make it misbehave */
+  wechat: import('#local/wechat-standin').WechatStandin;
   port: number;
   dynamoEndpoint: string;
   s3Endpoint: string;
@@ -75,10 +77,21 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'true',
   });
 
+  // WeChat's servers cannot run here: a stand-in speaking their contract, on the same port.
+  process.env.WECHAT_API_BASE = `http://127.0.0.1:${port}/wechat-api`;
+  const { createWechatStandin } = await import('#local/wechat-standin');
+  const wechat = createWechatStandin();
   const app = await import('#local/app');
+  app.configureWechatStandin(wechat);
   await app.prepareData();
   s3Events.handler = app.photoHandler;
-  const gateway = app.createGateway({ s3Endpoint: started.s3.endpoint, bucket, staticDir: opts.staticDir, landingPage: app.landingPage });
+  const gateway = app.createGateway({
+    s3Endpoint: started.s3.endpoint,
+    bucket,
+    staticDir: opts.staticDir,
+    landingPage: app.landingPage,
+    standins: [(req, res, url) => wechat.handle(req, res, url)],
+  });
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);
     gateway.listen(port, '127.0.0.1', () => resolve());
@@ -89,6 +102,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    wechat,
     dynamoEndpoint,
     s3Endpoint: started.s3.endpoint,
     tableName,
@@ -100,6 +114,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stop: () =>
       (stopping ??= (async () => {
         await pumps.stop();
+        wechat.control.dispose();
         gateway.closeAllConnections();
         await new Promise((r) => gateway.close(() => r(undefined)));
         await started.s3?.stop();

@@ -10,7 +10,8 @@
  * the same paths, bodies, errcodes and errmsg style ("... rid: xxxxxxxx-xxxxxxxx-xxxxxxxx"), and it
  * validates template data by the very rule table the client shapes with (TEMPLATE_FIELD_RULES).
  * Deterministic hooks for a local stack:
- *   - wx.login codes `dev:<openid>` sign in as that openid (`blocked:<openid>` -> 40226); a code works once.
+ *   - wx.login codes `dev:<openid>` (or `dev:<openid>#<nonce>`, to sign in again) sign in as that openid
+ *     (`blocked:<openid>` -> 40226); a code works once, like a real one.
  *   - getPhoneNumber codes `phone:<digits>` return that number, once.
  *   - subscribe quota is granted per (openid, template) through control, one-time grants are used up
  *     per send; templates declared long-term need none.
@@ -382,7 +383,7 @@ export function createWechatStandin(options: StandinOptions = {}): WechatStandin
     if (q.get('secret') !== secret) return reject(40125, 'invalid appsecret');
     if (q.get('grant_type') !== 'authorization_code') return reject(40002, 'invalid grant_type');
     if (usedLoginCodes.has(code)) return reject(40163, 'code been used');
-    const dev = /^dev:([A-Za-z0-9_-]{1,64})$/.exec(code);
+    const dev = /^dev:([A-Za-z0-9_-]{1,64})(?:#[A-Za-z0-9]{1,32})?$/.exec(code);
     const blocked = /^blocked:([A-Za-z0-9_-]{1,64})$/.exec(code);
     if (!dev && !blocked) return reject(40029, 'invalid code');
     usedLoginCodes.add(code);

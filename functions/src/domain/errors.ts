@@ -21,7 +21,10 @@ export type ErrorCode =
   | 'idempotency_key_reused'
   | 'idempotency_in_flight'
   | 'rate_limited'
-  | 'method_not_allowed';
+  | 'method_not_allowed'
+  | 'wechat_code_invalid'
+  | 'already_bound'
+  | 'upstream_unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -43,6 +46,9 @@ const STATUS: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
   rate_limited: 429,
+  wechat_code_invalid: 400,
+  already_bound: 409,
+  upstream_unavailable: 503,
 };
 
 export class DomainError extends Error {

@@ -79,6 +79,11 @@ export const UpdateStaffBody = z
   .meta({ id: 'UpdateStaff' });
 
 export const DevLoginBody = z.object({ userId: Id });
+export const WechatLoginBody = z.object({ code: z.string().min(1).max(256) });
+export const RefreshBody = z.object({ refreshToken: z.string().min(10).max(4096) });
+export const BindBody = z.object({ inviteCode: z.string().trim().min(6).max(32) });
+export const PhoneBody = z.object({ code: z.string().min(1).max(256) });
+export const SubscriptionsBody = z.object({ templateIds: z.array(z.string().min(1).max(128)).min(1).max(10) });
 export const ConsentBody = z.object({ version: text(40) });
 export const DutyBody = z.object({ state: z.enum(['on_duty', 'off_duty', 'on_leave']) });
 

@@ -16,6 +16,7 @@
  * Rating       REPORT#<id>              RATING#<round:2>#<uid>     one per rater per closure round
  * User         USER#<uid>               PROFILE                    GSI1 OPENID#<openid> / USER
  * Inbox        USER#<uid>               INBOX#<at>#<outboxKey>     in-app notifications
+ * Grant        USER#<uid>               GRANT#<templateId>         subscribe-message sends the user allowed (store/grants)
  * Staff area   AREA#<areaId>            STAFF#<uid>                who works an area (routing)
  * Invite       INVITE#<sha256 of code>  INVITE                     ttl; binds a WeChat user to a staff account
  * Upload       UPLOAD#<id>              UPLOAD                     GSI3 UPLOADS#pending / <expiresAt>#<id>  (pending only)

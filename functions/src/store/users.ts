@@ -3,7 +3,8 @@
  * bound to areas (一地一人一账号): one STAFF row per area, written with the profile in one
  * transaction so they never disagree.
  */
-import { GetCommand, QueryCommand, UpdateCommand, BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, BatchGetCommand, PutCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
 import { INDEXES, indexKeys, keys, prefixes } from '#store/keys';
 import { transact, ConditionFailed, type TxItem } from '#store/tx';
@@ -177,6 +178,32 @@ export async function setConsent(userId: string, version: string): Promise<void>
       ExpressionAttributeValues: { ':v': version },
     }),
   );
+}
+
+/** Binds a WeChat openid (login, invite binding) or a phone number to the profile. */
+export async function setProfileFields(userId: string, fields: { openid?: string | null; phone?: string | null }): Promise<void> {
+  const u = await getUser(userId);
+  if (!u) throw new Error(`no user ${userId}`);
+  await doc.send(new PutCommand({ TableName: table(), Item: userItem({ ...u, ...fields }), ConditionExpression: 'attribute_exists(PK)' }));
+}
+
+/** Looks up and consumes an invite: the staff account it binds, or null (unknown, used, expired). */
+export async function takeInvite(codeHash: string, now: Date): Promise<string | null> {
+  try {
+    const out = await doc.send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: keys.invite(codeHash),
+        ConditionExpression: 'attribute_exists(PK) AND expiresAt > :now',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return (out.Attributes?.userId as string | undefined) ?? null;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return null;
+    throw e;
+  }
 }
 
 /** Duty state lives on the profile and on every staff row (routing reads the rows). */

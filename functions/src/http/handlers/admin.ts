@@ -3,7 +3,8 @@
  * and hands over a one-time invite code; editing areas or deactivating an account hands its
  * open tasks back to routing at once.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashInvite, newInviteCode } from '#http/invite';
 import { forbidden, invalidInput, notFound } from '#domain/errors';
 import { HANDLER_ROLES } from '#domain/roles';
 import { areasInForce } from '#flows/areas';
@@ -16,15 +17,6 @@ import { auditEntry, listAudit, writeAudit } from '#store/audit';
 import type { AreaTree } from '#geo/areas';
 
 const INVITE_DAYS = 14;
-/** Unambiguous characters only: invite codes are read out over the phone. */
-const ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-
-export const hashInvite = (code: string) => createHash('sha256').update(code.toUpperCase()).digest('hex');
-
-function inviteCode(): string {
-  const bytes = randomBytes(10);
-  return Array.from(bytes, (b) => ALPHABET[b % ALPHABET.length]).join('');
-}
 
 function checkAreas(tree: AreaTree, admin: UserRecord, areaIds: string[]): void {
   const unknown = areaIds.filter((id) => !tree.get(id));
@@ -53,7 +45,7 @@ export const createStaffAccount: HandlerFn = async ({ user, body }) => {
     consentVersion: null,
     createdAt: now.toISOString(),
   };
-  const code = inviteCode();
+  const code = newInviteCode();
   const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86400_000).toISOString();
   await createStaff(account, hashInvite(code), expiresAt);
   await writeAudit(auditEntry({ at: now.toISOString(), what: 'account_change', actorId: user!.id, actorRole: user!.role, reportId: null, detail: `create ${account.id} ${account.role} ${account.areaIds.join(',')}`, from: null, to: null }));

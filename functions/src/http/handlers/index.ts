@@ -8,8 +8,9 @@ import * as uploads from '#http/handlers/uploads';
 import * as reports from '#http/handlers/reports';
 import * as tasks from '#http/handlers/tasks';
 import * as admin from '#http/handlers/admin';
+import * as auth from '#http/handlers/auth';
 
-const modules: Record<string, Record<string, unknown>> = { system, dev, me, areas, uploads, reports, tasks, admin };
+const modules: Record<string, Record<string, unknown>> = { system, dev, me, areas, uploads, reports, tasks, admin, auth };
 
 export function handlerFor(key: string): HandlerFn {
   const [mod, name] = key.split('.');
