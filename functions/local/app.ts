@@ -6,6 +6,7 @@ import { seedIfEmpty } from '#local/seed-db';
 import { startStreamPump } from '#local/stream-pump';
 import { startSchedulePump } from '#local/schedule-pump';
 import { handler as streamHandler } from '#events/stream';
+import { handler as kpiHandler } from '#events/kpi';
 import { handler as photos } from '#events/photos';
 import { demoUsers } from '#local/seed';
 import { ROLE_NAMES } from '#domain/roles';
@@ -28,7 +29,11 @@ export async function prepareData(): Promise<{ seeded: boolean }> {
 export async function startPumps(opts: { dataDir?: string | undefined; streamIntervalMs?: number | undefined }) {
   if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
   const stream = await startStreamPump({
-    handler: streamHandler,
+    // the two consumers the cloud attaches to the table's stream (notifier, KPI counters)
+    handler: async (e) => {
+      await streamHandler(e);
+      await kpiHandler(e);
+    },
     checkpointFile: opts.dataDir ? join(opts.dataDir, 'stream-checkpoints.json') : undefined,
     intervalMs: opts.streamIntervalMs,
   });

@@ -78,6 +78,10 @@ export const UpdateStaffBody = z
   .refine((b) => Object.keys(b).length > 0, '至少修改一项')
   .meta({ id: 'UpdateStaff' });
 
+const ChinaDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD (China day)').refine((d) => !Number.isNaN(Date.parse(d)), '不是有效日期');
+export const StatsQuery = z.object({ areaId: Id.optional(), from: ChinaDay.optional(), to: ChinaDay.optional() });
+export const HeatmapQuery = z.object({ areaId: Id.optional() });
+
 export const DevLoginBody = z.object({ userId: Id });
 export const WechatLoginBody = z.object({ code: z.string().min(1).max(256) });
 export const RefreshBody = z.object({ refreshToken: z.string().min(10).max(4096) });

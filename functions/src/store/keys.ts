@@ -24,6 +24,10 @@
  * Area set     AREASET#<version>        AREA#<id>                  the areas of one import (queried whole)
  * Area ptr     AREASET                  CURRENT                    which version routing uses
  * Sweeper      SWEEPER                  CURSOR                     the timer hour the sweeper resumes from
+ * Dead letter  DLQ#push                 <at>#<uid>#<outboxKey>     a push WeChat would not take; an operator replays it
+ * KPI day      KPI#<areaId>             DAY#<China day>            counters + histograms (store/kpi)
+ * KPI gauge    KPI#<areaId>             NOW                        open, overdue
+ * KPI marker   KPIAPPLIED#<reportId>    V#<version>                ttl; a change counted once
  *
  * Access patterns (one line each; none scans):
  * - report by id, with timeline, members, ratings ..... Query PK=REPORT#<id>
@@ -36,11 +40,15 @@
  * - open reports of a beat by deadline ................ GSI4 PK=BEAT#<beatId>#open
  * - open reports of a category near a point ........... GSI5 PK=GEO#<category>#<cell> for the cell and its 8 neighbours
  * - timers due (time limits, surveys) ................ GSI6 PK=TIMER#<hour>, SK <= now, hour by hour
+ * - KPIs of areas over days ......................... BatchGet KPI#<area> x DAY#<day> (cost: areas x days)
  * - user by WeChat openid ............................. GSI1 PK=OPENID#<openid>
  * - staff of an area .................................. Query PK=AREA#<areaId>, SK begins_with STAFF#
  * - pending uploads past their expiry ................. GSI3 PK=UPLOADS#pending, SK < now
  * - upload by id / idempotency record by user+key ..... GetItem
  * - current areas ..................................... GetItem AREASET/CURRENT, Query AREASET#<version>
+ * - one inbox item (notifier replays, push state) ..... GetItem USER#<uid> / INBOX#<at>#<outboxKey>
+ * - dead-lettered pushes, oldest message first ........ Query PK=DLQ#push (one partition: failures are rare and
+ *                                                       each costs the notifier seconds of backoff first)
  */
 import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement } from '@aws-sdk/client-dynamodb';
 
@@ -61,6 +69,8 @@ export const keys = {
   areaSetItem: (version: string, areaId: string) => ({ PK: `AREASET#${version}`, SK: `AREA#${areaId}` }),
   areaSetPointer: () => ({ PK: 'AREASET', SK: 'CURRENT' }),
   sweeperCursor: () => ({ PK: 'SWEEPER', SK: 'CURSOR' }),
+  /** `at` is the message's time (so the list reads oldest first); one record per inbox item */
+  pushDeadLetter: (at: string, userId: string, sourceKey: string) => ({ PK: 'DLQ#push', SK: `${at}#${userId}#${sourceKey}` }),
 } as const;
 
 export const prefixes = {

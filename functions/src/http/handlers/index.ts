@@ -9,8 +9,9 @@ import * as reports from '#http/handlers/reports';
 import * as tasks from '#http/handlers/tasks';
 import * as admin from '#http/handlers/admin';
 import * as auth from '#http/handlers/auth';
+import * as stats from '#http/handlers/stats';
 
-const modules: Record<string, Record<string, unknown>> = { system, dev, me, areas, uploads, reports, tasks, admin, auth };
+const modules: Record<string, Record<string, unknown>> = { system, dev, me, areas, uploads, reports, tasks, admin, auth, stats };
 
 export function handlerFor(key: string): HandlerFn {
   const [mod, name] = key.split('.');
