@@ -1,20 +1,25 @@
 /**
  * Point (WGS-84) → grid id, the first step of routing a report.
  *
- * Layout. All rings are packed once into typed arrays (interleaved lng/lat in one Float64Array,
- * ring and grid offsets in Uint32Arrays), with the grids sorted by id so a grid's position IS its
- * rank in the tie-break below. In front of the exact test sits a uniform cell grid over the
- * city's extent (about CELLS_PER_GRID cells per grid). Each cell holds the short list of grids
- * that can contain a point of it, in rank order, classified at build time:
- *   - grids whose boundary passes within CELL_MARGIN_DEG of the cell are "mixed": tested exactly;
- *   - a grid that holds the whole cell with no boundary near it is "inside": it ends the list
- *     (stored as ~k), since no later grid can beat it, and needs no test at all;
+ * Layout. Grids are sorted by id, so a grid's position k IS its rank in the tie-break below, and
+ * packed once into one Float64Array, one contiguous block per grid:
+ *   [k, ringCount, length of ring 0, …, length of ring R-1, x0, y0, x1, y1, …]
+ * with every ring stored closed (first vertex repeated), so an exact test reads one block front
+ * to back. In front of the exact test sits a uniform cell grid over the city's extent (about
+ * CELLS_PER_GRID cells per grid); each cell knows, classified at build time, which grids can
+ * contain a point of it, in rank order:
+ *   - a grid whose boundary passes within CELL_MARGIN_DEG of the cell is "mixed": tested exactly;
+ *   - a grid that holds the whole cell with no boundary near it is "inside": it ends the list,
+ *     since no later grid can beat it, and needs no test at all;
  *   - grids disjoint from the cell are left out.
- * So a lookup is: cell arithmetic → for most points one or two exact tests, or none in a cell deep
- * inside a grid. The exact test is an even-odd ray cast over all rings of a grid (MultiPolygon
- * parts and holes need no special cases) reading flat memory; a lookup allocates nothing.
- * A Flatbush tree over the grids' bounding boxes serves `nearest` (its `neighbors` is the
- * bbox-distance prefilter).
+ * A cell whose list is a single "inside" grid stores the answer in its own slot.
+ * Why this shape: with random points the cost of a lookup is its chain of cache misses, not its
+ * arithmetic (the same lookups on spatially sorted points run ~3× faster). So the chain is kept
+ * short — cell slot → [cell list] → [grid block, read sequentially] → id — rather than adding
+ * per-edge side indexes, which cut the edges tested but cost more misses than they save.
+ * The exact test is an even-odd ray cast over all rings of a grid (MultiPolygon parts and holes
+ * need no special cases); a lookup allocates nothing. A Flatbush tree over the grids' bounding
+ * boxes serves `nearest` (its `neighbors` is the bbox-distance prefilter).
  *
  * Boundary rule (deterministic, independent of input order): polygons are CLOSED — a point on a
  * ring, or within EDGE_TOLERANCE_DEG (Euclidean, in degrees) of one, belongs to every grid that
@@ -30,10 +35,11 @@
  *
  * Snapshot → ready index, the path production uses (and `npm run bench:routing` times): when a
  * new areas version is imported, build once with `buildGridIndex(grids)` and store
- * `serializeIndex(index)` beside the snapshot (≈ 0.5 KB per grid, so S3 rather than a DynamoDB
+ * `serializeIndex(index)` beside the snapshot (≈ 0.6 KB per grid, so S3 rather than a DynamoDB
  * item for a whole city); a Lambda keeps `loadIndex(bytes)` in module scope keyed by the areas
- * version. Loading is zero-copy: typed-array views over the stored bytes, Flatbush.from on its
- * slice, and one split for the ids — milliseconds for 20,000 grids, with no GeoJSON ever parsed.
+ * version and reloads when the version changes. Loading is zero-copy: typed-array views over the
+ * stored bytes, Flatbush.from on its slice, one split for the ids — a few milliseconds for
+ * 20,000 grids, with no GeoJSON parsed and nothing rebuilt.
  */
 import Flatbush from 'flatbush';
 import type { Area, AreaGeometry, LinearRing } from '#geo/areas';
@@ -56,11 +62,11 @@ const EPS2 = EPS * EPS;
 const CELL_MARGIN_DEG = 1e-8;
 
 /**
- * Cells per grid, on average (by bounding-box area). 16 ≈ a grid's box cut 4 × 4: on irregular
- * 10–40-vertex grids about half the lookups then land in a cell that needs no exact test, at
- * ~8 bytes per cell. Capped by MAX_CELLS so a few huge grids cannot blow the memory up.
+ * Cells per grid, on average (by bounding-box area). More cells → more of them lie wholly inside
+ * one grid (no exact test) but more memory (4 bytes a cell plus its list). 24 keeps the cell
+ * grid to ~4 MB for 20,000 grids. Capped so a few huge grids cannot blow the memory up.
  */
-const CELLS_PER_GRID = 16;
+const CELLS_PER_GRID = 24;
 const MAX_CELLS = 1 << 22;
 
 /** Mean Earth radius (IUGG), as in datum.ts; metres per degree of latitude follows from it. */
@@ -79,7 +85,7 @@ export interface GridIndex {
   /**
    * The grid closest to `p` within `maxMeters`, or null if none is. A point inside a grid gets
    * that grid (as `locate` picks it) at 0 m; otherwise the distance is from the point to the
-   * nearest boundary (exterior ring or hole), measured in a local equirectangular projection at
+   * grid's nearest boundary (exterior ring or hole), in a local equirectangular projection at
    * the point's latitude (well under 0.1 % off at city scale). Equal distances go to the
    * smallest id.
    */
@@ -92,12 +98,10 @@ export interface GridIndex {
 interface Packed {
   n: number;
   ids: string[];
-  /** interleaved x (lng), y (lat); rings stored open (no repeated closing vertex) */
-  coords: Float64Array;
-  /** vertex offset of each ring; last = vertex count */
-  ringStart: Uint32Array;
-  /** ring offset of each grid; last = ring count */
-  gridRingStart: Uint32Array;
+  /** the grid blocks (see the header), back to back in rank order */
+  data: Float64Array;
+  /** offset of grid k's block in `data`; last = data length */
+  gridOffset: Uint32Array;
   /** extent of the cell grid = union of the grids' boxes widened by CELL_MARGIN_DEG */
   minX: number;
   minY: number;
@@ -107,9 +111,13 @@ interface Packed {
   cellH: number;
   nx: number;
   ny: number;
-  /** offset of each cell's list in cellItems; last = item count */
-  cellStart: Uint32Array;
-  /** k = test grid k exactly; ~k (negative) = grid k holds the whole cell, answer it */
+  /**
+   * One slot per cell (row-major from the south-west): ~k (negative) = the whole cell is in
+   * grid k; otherwise the offset in cellItems of the cell's list: a count, then entries.
+   * Offset 0 holds the shared empty list.
+   */
+  cellHead: Int32Array;
+  /** list entries: a block offset (≥ 0) = test that grid exactly; ~k = grid k holds the rest */
   cellItems: Int32Array;
   /** over the grids' boxes widened by EDGE_TOLERANCE_DEG; null when there are no grids */
   tree: Flatbush | null;
@@ -146,39 +154,41 @@ export function loadIndex(bytes: Uint8Array): GridIndex {
 
 function pack(grids: Area[]): Packed {
   const n = grids.length;
-  // Pass 1: check, and size each typed array so it is allocated exactly once.
-  let ringCount = 0;
-  let vertexCount = 0;
+  if (n > 0x3fffffff) throw new Error('buildGridIndex: too many grids');
+  // Pass 1: check, and size the block array so it is allocated exactly once.
+  let size = 0;
   const seenIds = new Set<string>();
   for (const g of grids) {
     if (seenIds.has(g.id)) throw new Error(`buildGridIndex: duplicate grid id ${g.id}`);
     if (g.id.includes('\0')) throw new Error('buildGridIndex: a grid id contains NUL');
     seenIds.add(g.id);
     if (g.geometry === undefined) throw new Error(`buildGridIndex: grid ${g.id} has no geometry`);
-    for (const ring of ringsOf(g.geometry)) {
-      ringCount++;
-      vertexCount += openLength(ring);
-    }
+    size += 2;
+    for (const ring of ringsOf(g.geometry)) size += 1 + 2 * (openLength(ring) + 1);
   }
+  if (size > 0x7fffffff) throw new Error('buildGridIndex: too many vertices');
   // Sorted by id, so position = rank and the tie-break is "smallest k".
   const sorted = [...grids].sort((a, b) => compareIds(a.id, b.id));
   const ids = sorted.map((g) => g.id);
-  const coords = new Float64Array(vertexCount * 2);
-  const ringStart = new Uint32Array(ringCount + 1);
-  const gridRingStart = new Uint32Array(n + 1);
+  const data = new Float64Array(size);
+  const gridOffset = new Uint32Array(n + 1);
   const boxes = new Float64Array(n * 4);
-  let v = 0;
-  let r = 0;
+  let at = 0;
   sorted.forEach((g, k) => {
-    gridRingStart[k] = r;
+    gridOffset[k] = at;
+    const rings = ringsOf(g.geometry as AreaGeometry);
+    data[at] = k;
+    data[at + 1] = rings.length;
+    let v = at + 2 + rings.length;
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
     let maxY = -Infinity;
-    for (const ring of ringsOf(g.geometry as AreaGeometry)) {
-      ringStart[r++] = v;
+    rings.forEach((ring, ri) => {
       const len = openLength(ring);
       if (len < 3) throw new Error(`buildGridIndex: grid ${g.id} has a ring with fewer than 3 vertices`);
+      data[at + 2 + ri] = len + 1;
+      const first = v;
       for (let i = 0; i < len; i++) {
         const pos = ring[i] as [number, number];
         const x = pos[0];
@@ -186,22 +196,23 @@ function pack(grids: Area[]): Packed {
         if (!Number.isFinite(x) || !Number.isFinite(y)) {
           throw new Error(`buildGridIndex: grid ${g.id} has a non-finite coordinate`);
         }
-        coords[2 * v] = x;
-        coords[2 * v + 1] = y;
-        v++;
+        data[v++] = x;
+        data[v++] = y;
         if (x < minX) minX = x;
         if (y < minY) minY = y;
         if (x > maxX) maxX = x;
         if (y > maxY) maxY = y;
       }
-    }
+      data[v++] = data[first]!;
+      data[v++] = data[first + 1]!;
+    });
+    at = v;
     boxes[4 * k] = minX;
     boxes[4 * k + 1] = minY;
     boxes[4 * k + 2] = maxX;
     boxes[4 * k + 3] = maxY;
   });
-  ringStart[ringCount] = v;
-  gridRingStart[n] = r;
+  gridOffset[n] = at;
 
   let tree: Flatbush | null = null;
   if (n > 0) {
@@ -215,9 +226,8 @@ function pack(grids: Area[]): Packed {
   const packed: Packed = {
     n,
     ids,
-    coords,
-    ringStart,
-    gridRingStart,
+    data,
+    gridOffset,
     minX: 0,
     minY: 0,
     maxX: -1, // empty extent: every lookup falls outside
@@ -226,8 +236,8 @@ function pack(grids: Area[]): Packed {
     cellH: 1,
     nx: 1,
     ny: 1,
-    cellStart: new Uint32Array(2),
-    cellItems: new Int32Array(0),
+    cellHead: new Int32Array(1),
+    cellItems: new Int32Array(1),
     tree,
   };
   if (n > 0) buildCells(packed, boxes);
@@ -241,7 +251,7 @@ function pack(grids: Area[]): Packed {
  * order because grids are visited in rank order and the bucketing below is stable.
  */
 function buildCells(p: Packed, boxes: Float64Array): void {
-  const { n, coords, ringStart, gridRingStart } = p;
+  const { n, data, gridOffset } = p;
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
@@ -282,7 +292,7 @@ function buildCells(p: Packed, boxes: Float64Array): void {
   const cellX = (x: number): number => Math.min(nx - 1, Math.max(0, Math.floor((x - minX) * invW)));
   const cellY = (y: number): number => Math.min(ny - 1, Math.max(0, Math.floor((y - minY) * invH)));
 
-  // (cell, item) pairs in push order; grown by doubling.
+  // (cell, item) pairs in push order, item = k (mixed) or ~k (inside); grown by doubling.
   let pairCell = new Int32Array(1 << 16);
   let pairItem = new Int32Array(1 << 16);
   let pairs = 0;
@@ -303,15 +313,16 @@ function buildCells(p: Packed, boxes: Float64Array): void {
   const M = CELL_MARGIN_DEG;
 
   for (let k = 0; k < n; k++) {
-    const rEnd = gridRingStart[k + 1]!;
-    for (let ri = gridRingStart[k]!; ri < rEnd; ri++) {
-      const s = ringStart[ri]!;
-      const e = ringStart[ri + 1]!;
-      let xj = coords[2 * (e - 1)]!;
-      let yj = coords[2 * (e - 1) + 1]!;
-      for (let i = s; i < e; i++) {
-        const xi = coords[2 * i]!;
-        const yi = coords[2 * i + 1]!;
+    const off = gridOffset[k]!;
+    const rings = data[off + 1]!;
+    let v = off + 2 + rings;
+    for (let ri = 0; ri < rings; ri++) {
+      const end = v + 2 * (data[off + 2 + ri]! - 1);
+      for (; v < end; v += 2) {
+        const xj = data[v]!;
+        const yj = data[v + 1]!;
+        const xi = data[v + 2]!;
+        const yi = data[v + 3]!;
         const cx0 = cellX(Math.min(xi, xj) - M);
         const cx1 = cellX(Math.max(xi, xj) + M);
         const cy0 = cellY(Math.min(yi, yj) - M);
@@ -328,9 +339,8 @@ function buildCells(p: Packed, boxes: Float64Array): void {
             }
           }
         }
-        xj = xi;
-        yj = yi;
       }
+      v += 2; // past the closing vertex
     }
     const gx0 = cellX(boxes[4 * k]! - M);
     const gx1 = cellX(boxes[4 * k + 2]! + M);
@@ -340,30 +350,47 @@ function buildCells(p: Packed, boxes: Float64Array): void {
       for (let cx = gx0; cx <= gx1; cx++) {
         const c = cy * nx + cx;
         if (stamp[c] === k) continue;
-        if (containsPacked(p, k, minX + (cx + 0.5) * cellW, minY + (cy + 0.5) * cellH)) push(c, ~k);
+        if (containsBlock(data, off, minX + (cx + 0.5) * cellW, minY + (cy + 0.5) * cellH)) push(c, ~k);
       }
     }
   }
 
   // Bucket by cell (stable), keeping each list only up to its first "inside" grid.
   const cells = nx * ny;
-  const cellStart = new Uint32Array(cells + 1);
+  const count = new Uint32Array(cells);
   const closed = new Uint8Array(cells);
   const keep = new Uint8Array(pairs);
   for (let q = 0; q < pairs; q++) {
     const c = pairCell[q]!;
     if (closed[c] === 1) continue;
     keep[q] = 1;
-    cellStart[c + 1]!++;
+    count[c]!++;
     if (pairItem[q]! < 0) closed[c] = 1;
   }
-  for (let c = 0; c < cells; c++) cellStart[c + 1]! += cellStart[c]!;
-  const cellItems = new Int32Array(cellStart[cells]!);
-  const fill = cellStart.slice(0, cells);
-  for (let q = 0; q < pairs; q++) {
-    if (keep[q] === 1) cellItems[fill[pairCell[q]!]!++] = pairItem[q]!;
+  const cellHead = new Int32Array(cells);
+  const fill = new Uint32Array(cells);
+  let total = 1; // items[0] = 0: the shared empty list
+  for (let c = 0; c < cells; c++) {
+    const m = count[c]!;
+    if (m === 0) cellHead[c] = 0;
+    else if (m === 1 && closed[c] === 1) cellHead[c] = -1; // filled in below with ~k
+    else {
+      cellHead[c] = total;
+      fill[c] = total + 1;
+      total += 1 + m;
+    }
   }
-  Object.assign(p, { minX, minY, maxX, maxY, cellW, cellH, nx, ny, cellStart, cellItems });
+  if (total > 0x7fffffff) throw new Error('buildGridIndex: cell grid too large');
+  const cellItems = new Int32Array(total);
+  for (let c = 0; c < cells; c++) if (cellHead[c]! > 0) cellItems[cellHead[c]!] = count[c]!;
+  for (let q = 0; q < pairs; q++) {
+    if (keep[q] !== 1) continue;
+    const c = pairCell[q]!;
+    const item = pairItem[q]!;
+    if (cellHead[c]! < 0) cellHead[c] = item; // a lone "inside" grid: ~k in the cell's own slot
+    else cellItems[fill[c]!++] = item < 0 ? item : gridOffset[item]!;
+  }
+  Object.assign(p, { minX, minY, maxX, maxY, cellW, cellH, nx, ny, cellHead, cellItems });
 }
 
 /**
@@ -382,29 +409,24 @@ function segmentTouchesBox(x1: number, y1: number, x2: number, y2: number, bx0: 
 }
 
 /**
- * Closed-set even-odd test of grid k at (x, y), reading only the packed arrays. A point within
+ * Closed-set even-odd test of the grid whose block starts at `off`, at (x, y). A point within
  * EDGE_TOLERANCE_DEG of any ring is in; otherwise the half-open-in-y ray crossing parity decides.
  */
-function containsPacked(p: Packed, k: number, x: number, y: number): boolean {
-  const coords = p.coords;
-  const ringStart = p.ringStart;
+function containsBlock(data: Float64Array, off: number, x: number, y: number): boolean {
   let inside = false;
-  const rEnd = p.gridRingStart[k + 1]!;
-  for (let ri = p.gridRingStart[k]!; ri < rEnd; ri++) {
-    const s = ringStart[ri]!;
-    const e = ringStart[ri + 1]!;
-    let xj = coords[2 * e - 2]!;
-    let yj = coords[2 * e - 1]!;
-    for (let i = s; i < e; i++) {
-      const xi = coords[2 * i]!;
-      const yi = coords[2 * i + 1]!;
-      // Edges whose y-range (widened by the tolerance) misses y can neither be crossed by the ray
-      // nor be within tolerance: most edges stop at these two comparisons.
-      if ((yi > y + EPS && yj > y + EPS) || (yi < y - EPS && yj < y - EPS)) {
-        xj = xi;
-        yj = yi;
-        continue;
-      }
+  const rings = data[off + 1]!;
+  let v = off + 2 + rings;
+  for (let ri = 0; ri < rings; ri++) {
+    const end = v + 2 * (data[off + 2 + ri]! - 1);
+    for (; v < end; v += 2) {
+      // Edge from j to i, i the later vertex (the roles the crossing formula has always had).
+      const yj = data[v + 1]!;
+      const yi = data[v + 3]!;
+      // Edges whose y-range (widened by the tolerance) misses y can neither be crossed by the
+      // ray nor be within tolerance: most edges stop here.
+      if ((yi > y + EPS && yj > y + EPS) || (yi < y - EPS && yj < y - EPS)) continue;
+      const xj = data[v]!;
+      const xi = data[v + 2]!;
       // On the edge (within tolerance)? Box test first, then the exact distance to the segment.
       if (x >= (xi < xj ? xi : xj) - EPS && x <= (xi > xj ? xi : xj) + EPS) {
         const dx = xj - xi;
@@ -418,9 +440,8 @@ function containsPacked(p: Packed, k: number, x: number, y: number): boolean {
       }
       // Half-open in y, so a ray through a vertex counts the two edges meeting there once.
       if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-      xj = xi;
-      yj = yi;
     }
+    v += 2; // past the closing vertex
   }
   return inside;
 }
@@ -430,6 +451,7 @@ class PackedGridIndex implements GridIndex {
   readonly #p: Packed;
   // Hot fields copied out of #p so `locate` reads them with one hop.
   readonly #ids: string[];
+  readonly #data: Float64Array;
   readonly #minX: number;
   readonly #minY: number;
   readonly #maxX: number;
@@ -438,13 +460,14 @@ class PackedGridIndex implements GridIndex {
   readonly #invH: number;
   readonly #nx: number;
   readonly #ny: number;
-  readonly #cellStart: Uint32Array;
+  readonly #cellHead: Int32Array;
   readonly #cellItems: Int32Array;
 
   constructor(p: Packed) {
     this.#p = p;
     this.size = p.n;
     this.#ids = p.ids;
+    this.#data = p.data;
     this.#minX = p.minX;
     this.#minY = p.minY;
     this.#maxX = p.maxX;
@@ -453,30 +476,31 @@ class PackedGridIndex implements GridIndex {
     this.#invH = 1 / p.cellH;
     this.#nx = p.nx;
     this.#ny = p.ny;
-    this.#cellStart = p.cellStart;
+    this.#cellHead = p.cellHead;
     this.#cellItems = p.cellItems;
   }
 
   locate(pt: LatLng): string | null {
-    const k = this.#locateIndex(pt.lng, pt.lat);
+    const k = this.#locateRank(pt.lng, pt.lat);
     return k < 0 ? null : this.#ids[k]!;
   }
 
   /** Rank of the grid holding (x, y), or -1. */
-  #locateIndex(x: number, y: number): number {
+  #locateRank(x: number, y: number): number {
     // Also rejects NaN and ±Infinity, and everything outside the extent.
     if (!(x >= this.#minX && x <= this.#maxX && y >= this.#minY && y <= this.#maxY)) return -1;
     let cx = ((x - this.#minX) * this.#invW) | 0;
     let cy = ((y - this.#minY) * this.#invH) | 0;
     if (cx >= this.#nx) cx = this.#nx - 1;
     if (cy >= this.#ny) cy = this.#ny - 1;
-    const c = cy * this.#nx + cx;
+    const head = this.#cellHead[cy * this.#nx + cx]!;
+    if (head < 0) return ~head;
     const items = this.#cellItems;
-    const end = this.#cellStart[c + 1]!;
-    for (let e = this.#cellStart[c]!; e < end; e++) {
+    const end = head + 1 + items[head]!;
+    for (let e = head + 1; e < end; e++) {
       const v = items[e]!;
       if (v < 0) return ~v;
-      if (containsPacked(this.#p, v, x, y)) return v;
+      if (containsBlock(this.#data, v, x, y)) return this.#data[v]!;
     }
     return -1;
   }
@@ -485,7 +509,7 @@ class PackedGridIndex implements GridIndex {
     const x = pt.lng;
     const y = pt.lat;
     if (!Number.isFinite(x) || !Number.isFinite(y) || !(maxMeters >= 0)) return null;
-    const inside = this.#locateIndex(x, y);
+    const inside = this.#locateRank(x, y);
     if (inside >= 0) return { id: this.#ids[inside]!, meters: 0 };
     const tree = this.#p.tree;
     if (tree === null) return null;
@@ -509,30 +533,29 @@ class PackedGridIndex implements GridIndex {
 
   /** Squared metres from (x, y) to the nearest edge of grid k (kx, ky: metres per degree). */
   #distance2Metres(k: number, x: number, y: number, kx: number, ky: number): number {
-    const { coords, ringStart, gridRingStart } = this.#p;
+    const data = this.#data;
+    const off = this.#p.gridOffset[k]!;
+    const rings = data[off + 1]!;
+    let v = off + 2 + rings;
     let best = Infinity;
-    const rEnd = gridRingStart[k + 1]!;
-    for (let ri = gridRingStart[k]!; ri < rEnd; ri++) {
-      const s = ringStart[ri]!;
-      const e = ringStart[ri + 1]!;
-      let ax = (coords[2 * e - 2]! - x) * kx;
-      let ay = (coords[2 * e - 1]! - y) * ky;
-      for (let i = s; i < e; i++) {
-        const bx = (coords[2 * i]! - x) * kx;
-        const by = (coords[2 * i + 1]! - y) * ky;
-        // distance from the origin (the query point) to segment a-b
+    for (let ri = 0; ri < rings; ri++) {
+      const end = v + 2 * (data[off + 2 + ri]! - 1);
+      for (; v < end; v += 2) {
+        // distance from the origin (the query point) to segment a-b, in metres
+        const ax = (data[v]! - x) * kx;
+        const ay = (data[v + 1]! - y) * ky;
+        const bx = (data[v + 2]! - x) * kx;
+        const by = (data[v + 3]! - y) * ky;
         const dx = bx - ax;
         const dy = by - ay;
         const len2 = dx * dx + dy * dy;
-        let t = len2 === 0 ? 0 : -(ax * dx + ay * dy) / len2;
-        t = t < 0 ? 0 : t > 1 ? 1 : t;
-        const ex = ax + t * dx;
-        const ey = ay + t * dy;
-        const d2 = ex * ex + ey * ey;
+        const t = len2 === 0 ? 0 : -(ax * dx + ay * dy) / len2;
+        // At an end, the vertex itself: a vertex shared by two grids then gives both the very
+        // same distance, and the tie goes to the smaller id rather than to rounding.
+        const d2 = t <= 0 ? ax * ax + ay * ay : t >= 1 ? bx * bx + by * by : (ax + t * dx) ** 2 + (ay + t * dy) ** 2;
         if (d2 < best) best = d2;
-        ax = bx;
-        ay = by;
       }
+      v += 2;
     }
     return best;
   }
@@ -544,37 +567,48 @@ class PackedGridIndex implements GridIndex {
 
 // ---- Stored form ------------------------------------------------------------------------------
 // Little-endian (typed arrays use the platform's order; every Lambda and dev machine is
-// little-endian, and the magic number below reads wrong on a big-endian one). Header, then
-// sections each starting on an 8-byte boundary:
-//   coords f64[2V] | ringStart u32[R+1] | gridRingStart u32[N+1] | cellStart u32[C+1]
-//   | cellItems i32[I] | Flatbush's own buffer | ids (UTF-8, joined by NUL)
+// little-endian, and the magic number below reads wrong on a big-endian one). A 96-byte header
+// (u32 at 0–39, f64 cell-grid geometry at 40–87), then sections each starting on an 8-byte
+// boundary:
+//   data f64[D] | gridOffset u32[N+1] | cellHead i32[C] | cellItems i32[I]
+//   | Flatbush's own buffer | ids (UTF-8, joined by NUL)
 
 const MAGIC = 0x58494757; // "WGIX" read little-endian
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 3;
 const HEADER_BYTES = 96;
 
 const align8 = (x: number): number => (x + 7) & ~7;
 
-interface Layout {
-  coords: number;
-  ringStart: number;
-  gridRingStart: number;
-  cellStart: number;
-  cellItems: number;
-  tree: number;
-  ids: number;
-  total: number;
+interface Counts {
+  n: number;
+  dataLength: number;
+  cells: number;
+  items: number;
+  treeBytes: number;
+  idBytes: number;
 }
 
-function layout(v: number, r: number, n: number, cells: number, items: number, treeBytes: number, idBytes: number): Layout {
-  const coords = HEADER_BYTES;
-  const ringStart = align8(coords + v * 16);
-  const gridRingStart = align8(ringStart + (r + 1) * 4);
-  const cellStart = align8(gridRingStart + (n + 1) * 4);
-  const cellItems = align8(cellStart + (cells + 1) * 4);
-  const tree = align8(cellItems + items * 4);
-  const ids = align8(tree + treeBytes);
-  return { coords, ringStart, gridRingStart, cellStart, cellItems, tree, ids, total: ids + idBytes };
+type Section = 'data' | 'gridOffset' | 'cellHead' | 'cellItems' | 'tree' | 'ids';
+
+/** Byte offset of each section, in order, and the total length. */
+function layout(c: Counts): Record<Section | 'total', number> {
+  const sizes: [Section, number][] = [
+    ['data', c.dataLength * 8],
+    ['gridOffset', (c.n + 1) * 4],
+    ['cellHead', c.cells * 4],
+    ['cellItems', c.items * 4],
+    ['tree', c.treeBytes],
+    ['ids', c.idBytes],
+  ];
+  const out = { total: 0 } as Record<Section | 'total', number>;
+  let at = HEADER_BYTES;
+  for (const [name, size] of sizes) {
+    at = align8(at);
+    out[name] = at;
+    at += size;
+  }
+  out.total = at;
+  return out;
 }
 
 function packToBytes(p: Packed): Uint8Array {
@@ -583,22 +617,25 @@ function packToBytes(p: Packed): Uint8Array {
   // the whole stored buffer.
   const t = p.tree;
   const treeBytes = t === null ? new Uint8Array(0) : new Uint8Array(t.data, t.byteOffset, t._indices.byteOffset + t._indices.byteLength - t.byteOffset);
-  const v = p.coords.length / 2;
-  const r = p.ringStart.length - 1;
-  const cells = p.nx * p.ny;
-  const L = layout(v, r, p.n, cells, p.cellItems.length, treeBytes.length, idBytes.length);
+  const c: Counts = {
+    n: p.n,
+    dataLength: p.data.length,
+    cells: p.nx * p.ny,
+    items: p.cellItems.length,
+    treeBytes: treeBytes.length,
+    idBytes: idBytes.length,
+  };
+  const L = layout(c);
   const buf = new ArrayBuffer(L.total);
   const h = new DataView(buf);
-  const u32 = [MAGIC, FORMAT_VERSION, p.n, r, v, p.nx, p.ny, p.cellItems.length, treeBytes.length, idBytes.length];
-  u32.forEach((x, i) => h.setUint32(i * 4, x, true));
+  [MAGIC, FORMAT_VERSION, c.n, c.dataLength, p.nx, p.ny, c.items, c.treeBytes, c.idBytes].forEach((x, i) => h.setUint32(i * 4, x, true));
   [p.minX, p.minY, p.maxX, p.maxY, p.cellW, p.cellH].forEach((x, i) => h.setFloat64(40 + i * 8, x, true));
-  new Float64Array(buf, L.coords, v * 2).set(p.coords);
-  new Uint32Array(buf, L.ringStart, r + 1).set(p.ringStart);
-  new Uint32Array(buf, L.gridRingStart, p.n + 1).set(p.gridRingStart);
-  new Uint32Array(buf, L.cellStart, cells + 1).set(p.cellStart);
-  new Int32Array(buf, L.cellItems, p.cellItems.length).set(p.cellItems);
-  new Uint8Array(buf, L.tree, treeBytes.length).set(treeBytes);
-  new Uint8Array(buf, L.ids, idBytes.length).set(idBytes);
+  new Float64Array(buf, L.data, c.dataLength).set(p.data);
+  new Uint32Array(buf, L.gridOffset, c.n + 1).set(p.gridOffset);
+  new Int32Array(buf, L.cellHead, c.cells).set(p.cellHead);
+  new Int32Array(buf, L.cellItems, c.items).set(p.cellItems);
+  new Uint8Array(buf, L.tree, c.treeBytes).set(treeBytes);
+  new Uint8Array(buf, L.ids, c.idBytes).set(idBytes);
   return new Uint8Array(buf);
 }
 
@@ -611,40 +648,35 @@ function unpack(bytes: Uint8Array): Packed {
   const buf = aligned.buffer as ArrayBuffer;
   const base = aligned.byteOffset;
   const h = new DataView(buf, base, HEADER_BYTES);
-  if (h.getUint32(0, true) !== MAGIC) throw bad('bad magic');
-  if (h.getUint32(4, true) !== FORMAT_VERSION) throw bad(`format version ${h.getUint32(4, true)}, expected ${FORMAT_VERSION}`);
-  const [n, r, v, nx, ny, items, treeBytes, idBytes] = [2, 3, 4, 5, 6, 7, 8, 9].map((i) => h.getUint32(i * 4, true)) as number[] as [
-    number, number, number, number, number, number, number, number,
-  ];
-  const [minX, minY, maxX, maxY, cellW, cellH] = [0, 1, 2, 3, 4, 5].map((i) => h.getFloat64(40 + i * 8, true)) as [
-    number, number, number, number, number, number,
-  ];
-  const cells = nx * ny;
-  const L = layout(v, r, n, cells, items, treeBytes, idBytes);
+  const u32 = (i: number): number => h.getUint32(i * 4, true);
+  const f64 = (i: number): number => h.getFloat64(40 + i * 8, true);
+  if (u32(0) !== MAGIC) throw bad('bad magic');
+  if (u32(1) !== FORMAT_VERSION) throw bad(`format version ${u32(1)}, expected ${FORMAT_VERSION}`);
+  const nx = u32(4);
+  const ny = u32(5);
+  const c: Counts = { n: u32(2), dataLength: u32(3), cells: nx * ny, items: u32(6), treeBytes: u32(7), idBytes: u32(8) };
+  const L = layout(c);
   if (aligned.byteLength !== L.total) throw bad(`length ${aligned.byteLength}, expected ${L.total}`);
-  const ringStart = new Uint32Array(buf, base + L.ringStart, r + 1);
-  const gridRingStart = new Uint32Array(buf, base + L.gridRingStart, n + 1);
-  const cellStart = new Uint32Array(buf, base + L.cellStart, cells + 1);
-  if (ringStart[r] !== v || gridRingStart[n] !== r || cellStart[cells] !== items) throw bad('inconsistent offsets');
-  const ids = n === 0 ? [] : new TextDecoder().decode(new Uint8Array(buf, base + L.ids, idBytes)).split('\0');
-  if (ids.length !== n) throw bad('id count');
+  const gridOffset = new Uint32Array(buf, base + L.gridOffset, c.n + 1);
+  if (gridOffset[c.n] !== c.dataLength) throw bad('inconsistent offsets');
+  const ids = c.n === 0 ? [] : new TextDecoder().decode(new Uint8Array(buf, base + L.ids, c.idBytes)).split('\0');
+  if (ids.length !== c.n) throw bad('id count');
   return {
-    n,
+    n: c.n,
     ids,
-    coords: new Float64Array(buf, base + L.coords, v * 2),
-    ringStart,
-    gridRingStart,
-    minX,
-    minY,
-    maxX,
-    maxY,
-    cellW,
-    cellH,
+    data: new Float64Array(buf, base + L.data, c.dataLength),
+    gridOffset,
+    minX: f64(0),
+    minY: f64(1),
+    maxX: f64(2),
+    maxY: f64(3),
+    cellW: f64(4),
+    cellH: f64(5),
     nx,
     ny,
-    cellStart,
-    cellItems: new Int32Array(buf, base + L.cellItems, items),
-    tree: n === 0 ? null : Flatbush.from(buf, base + L.tree),
+    cellHead: new Int32Array(buf, base + L.cellHead, c.cells),
+    cellItems: new Int32Array(buf, base + L.cellItems, c.items),
+    tree: c.n === 0 ? null : Flatbush.from(buf, base + L.tree),
   };
 }
 
