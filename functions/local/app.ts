@@ -17,8 +17,10 @@ export { createGateway } from '#local/gateway';
 export const photoHandler = photos;
 
 /** Staff templates are long-term subscriptions (government-service mini-programs may use them). */
-export function configureWechatStandin(w: WechatStandin): void {
+export function configureWechatStandin(w: WechatStandin, baseUrl: string): void {
   for (const t of longTermTemplates()) w.control.longTerm(t);
+  // where WeChat pushes events (media-check verdicts): this system's own endpoint
+  w.control.setMediaCallback(`${baseUrl}/v1/wechat/events`);
 }
 
 export async function prepareData(): Promise<{ seeded: boolean }> {

@@ -82,7 +82,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const { createWechatStandin } = await import('#local/wechat-standin');
   const wechat = createWechatStandin();
   const app = await import('#local/app');
-  app.configureWechatStandin(wechat);
+  app.configureWechatStandin(wechat, `http://127.0.0.1:${port}`);
   await app.prepareData();
   s3Events.handler = app.photoHandler;
   const gateway = app.createGateway({

@@ -15,8 +15,9 @@
  *   - getPhoneNumber codes `phone:<digits>` return that number, once.
  *   - subscribe quota is granted per (openid, template) through control, one-time grants are used up
  *     per send; templates declared long-term need none.
- *   - text containing a word from RISKY_WORDS / REVIEW_WORDS is risky / review; a media URL
- *     containing "risky" / "review" likewise; the media verdict is pushed to the configured callback.
+ *   - text containing a word from RISKY_WORDS / REVIEW_WORDS is risky / review; a media URL (or the
+ *     uploader's openid) containing "risky" / "review" likewise; the media verdict is pushed to the
+ *     configured callback.
  *   - failNext injects 5xx, -1, 43101, 40001, 42001, 45011, 40226 or a held (timed-out) reply.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -551,11 +552,12 @@ export function createWechatStandin(options: StandinOptions = {}): WechatStandin
       const bad = checkUserAndScene(body);
       if (bad) return bad;
     }
-    const lower = decodeURIComponent(mediaUrl).toLowerCase();
+    const openid = typeof body.openid === 'string' ? body.openid : '';
+    // the verdict follows the URL, or (for tests, whose URLs the system signs) the uploader's openid
+    const lower = `${decodeURIComponent(mediaUrl)} ${openid}`.toLowerCase();
     const suggest = lower.includes('risky') ? 'risky' : lower.includes('review') ? 'review' : 'pass';
     const label = suggest === 'risky' ? 20002 : suggest === 'review' ? 21000 : 100;
     const traceId = rid();
-    const openid = typeof body.openid === 'string' ? body.openid : '';
     const base = { ToUserName: 'gh_local_standin', FromUserName: openid, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'event', Event: 'wxa_media_check', appid, trace_id: traceId };
     const event = v2
       ? { ...base, version: 2, detail: [{ strategy: 'content_model', errcode: 0, suggest, label, prob: 90 }], errcode: 0, errmsg: 'ok', result: { suggest, label } }

@@ -37,6 +37,8 @@ export const config = {
   bodyMaxBytes: num('BODY_MAX_BYTES', 1024 * 1024),
   idempotencyTtlSeconds: num('IDEMPOTENCY_TTL_SECONDS', 24 * 3600),
   privacyNoticeVersion: str('PRIVACY_NOTICE_VERSION', '2026-11'),
+  /** days after a report ends before its personal data is pseudonymised (PIPL: no longer than needed) */
+  retentionDays: num('RETENTION_DAYS', 180),
 } as const;
 
 if (!config.tokenSecret || config.tokenSecret.length < 32) {

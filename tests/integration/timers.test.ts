@@ -113,4 +113,45 @@ describe('surveys', () => {
     expect(await inboxKinds(DISPATCHER, r.id)).toContain('report.escalated');
     expect(second.json.timeline.filter((e: { action: string }) => e.action === 'reopen')).toHaveLength(1);
   });
+
+  it('after the retention period: photos deleted, reporter and followers pseudonymised, audit kept', async () => {
+    const { api } = stack;
+    const r = await closedReport();
+    await api.post(`/v1/reports/${r.id}/rating`, { score: 'satisfied' }, RESIDENT);
+    const got = await api.get(`/v1/reports/${r.id}`, WORKER);
+    expect(got.status, got.text).toBe(200);
+    const before = got.json;
+    const photoIds: string[] = before.photos.map((p: { id: string }) => p.id);
+    expect(photoIds.length).toBeGreaterThan(0);
+    const closedAt = Date.parse(r.timeline.at(-1).at);
+    await sweep(new Date(closedAt + 179 * 24 * HOUR));
+    expect((await timeline(r.id)).at(-1)).toBe('rate');
+    await sweep(new Date(closedAt + 181 * 24 * HOUR));
+    const after = await api.get(`/v1/reports/${r.id}`, WORKER);
+    expect(after.status).toBe(200);
+    expect(after.json.timeline.at(-1).action).toBe('retain');
+    expect(after.json.photos).toEqual([]);
+    expect(after.json.description).toBe(before.description); // the hazard stays on record
+    // residents no longer find it under their name, and the stored ids are pseudonyms
+    expect((await api.get('/v1/reports?scope=mine&limit=100', RESIDENT2)).json.items.map((i: { id: string }) => i.id)).not.toContain(r.id);
+    const { getReportStory } = await import('../../functions/src/store/reports.ts');
+    const story = (await getReportStory(r.id))!;
+    expect(story.report.reporterId).toMatch(/^anon-/);
+    expect(story.members).toEqual([]);
+    expect(story.ratings.every((x) => x.userId.startsWith('anon-'))).toBe(true);
+    expect(story.events.filter((e) => e.actor?.role === 'resident').every((e) => e.actor!.id.startsWith('anon-'))).toBe(true);
+    // the photo objects are gone from storage
+    const { S3Client, HeadObjectCommand } = await import('@aws-sdk/client-s3');
+    const s3 = new S3Client({ endpoint: stack.s3Endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    for (const id of photoIds) await expect(s3.send(new HeadObjectCommand({ Bucket: stack.bucket, Key: `photos/${id}/display.jpg` }))).rejects.toMatchObject({ name: 'NotFound' });
+    // the audit log keeps what happened
+    const audit = await api.get(`/v1/audit?reportId=${r.id}`, 'u-admin');
+    expect(audit.json.items.some((e: { detail: string }) => e.detail === 'report')).toBe(true);
+    // and it happens once
+    await sweep(new Date(closedAt + 400 * 24 * HOUR));
+    const final = (await api.get(`/v1/reports/${r.id}`, WORKER)).json;
+    expect(final.timeline.filter((e: { action: string }) => e.action === 'retain')).toHaveLength(1);
+    // the reporter is no longer linked to it at all
+    expect((await api.get(`/v1/reports/${r.id}`, RESIDENT)).status).toBe(403);
+  });
 });

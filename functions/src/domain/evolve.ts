@@ -56,6 +56,9 @@ export function evolve(i: EvolveInput): Evolution {
     after.closeRound = before.closeRound + 1;
   }
   if (action === 'merge') after.mergedInto = command.mergeInto ?? null;
+  if (after.status !== before.status) {
+    after.endedAt = ['closed', 'rejected', 'merged'].includes(after.status) ? at : null;
+  }
   if (action === 'reopen') {
     after.reopenCount = before.reopenCount + 1;
     const category = categoryOf(before.category);

@@ -37,7 +37,7 @@ export type Action = (typeof ACTIONS)[number];
  */
 export const STAFF_ACTIONS = ['accept', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind'] as const satisfies readonly Action[];
 
-export const ACTION_NAMES: Record<Action | 'report' | 'route' | 'rate' | 'follow', string> = {
+export const ACTION_NAMES: Record<Action | 'report' | 'route' | 'rate' | 'follow' | 'retain', string> = {
   report: '上报',
   route: '分派',
   accept: '受理',
@@ -59,6 +59,7 @@ export const ACTION_NAMES: Record<Action | 'report' | 'route' | 'rate' | 'follow
   survey_expire: '评价已过期',
   rate: '评价',
   follow: '我也遇到',
+  retain: '个人信息脱敏',
 };
 
 /**

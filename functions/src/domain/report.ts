@@ -66,6 +66,11 @@ export interface ReportRecord {
   acceptedAt: string | null;
   resolvedAt: string | null;
   closedAt: string | null;
+  /** when it last became closed, rejected or merged (the retention clock starts here) */
+  endedAt?: string | null;
+  /** when its personal data was pseudonymised under the retention rule */
+  retainedAt?: string | null;
+  moderation?: import('#domain/moderation').Moderation;
 }
 
 export interface TimelineEvent {
@@ -73,7 +78,7 @@ export interface TimelineEvent {
   version: number;
   seq: number;
   at: string;
-  action: Action | 'report' | 'route' | 'rate' | 'follow';
+  action: Action | 'report' | 'route' | 'rate' | 'follow' | 'retain';
   from: Status | null;
   to: Status;
   actor: PersonRef | null;

@@ -7,7 +7,7 @@
 import { categoryOf } from '#domain/categories';
 import { HOLDING_STATUSES, type ReportRecord } from '#domain/report';
 
-export type TimerKind = 'remind' | 'escalate_leader' | 'escalate_centre' | 'survey_remind' | 'survey_expire';
+export type TimerKind = 'remind' | 'escalate_leader' | 'escalate_centre' | 'survey_remind' | 'survey_expire' | 'retain';
 
 export interface Timer {
   kind: TimerKind;
@@ -39,6 +39,8 @@ const SURVEY_STEPS: readonly { kind: TimerKind; afterMs: number }[] = [
 ];
 
 export const SURVEY_DAYS = 7;
+/** Personal data of finished reports is pseudonymised this many days after they end (configurable). */
+export const DEFAULT_RETENTION_DAYS = 180;
 
 /** The clock a holding report runs on: accept until accepted, then resolve. */
 export function slaStage(r: Pick<ReportRecord, 'status'>): SlaProgress['stage'] {
@@ -53,7 +55,7 @@ function clockOf(r: ReportRecord, stage: SlaProgress['stage']): { start: number;
   return { start: end - hours * HOUR, end };
 }
 
-export function nextTimer(r: ReportRecord): Timer | null {
+export function nextTimer(r: ReportRecord, retentionDays = DEFAULT_RETENTION_DAYS): Timer | null {
   if (HOLDING_STATUSES.includes(r.status)) {
     const stage = slaStage(r);
     const done = r.sla && r.sla.stage === stage ? r.sla.step : 0;
@@ -64,16 +66,20 @@ export function nextTimer(r: ReportRecord): Timer | null {
   }
   if (r.status === 'closed' && r.closedAt && r.reporterId && !(r.rating && r.ratedRound === r.closeRound)) {
     const s = r.survey && r.survey.round === r.closeRound ? r.survey : null;
-    if (s?.outcome) return null;
-    const step = SURVEY_STEPS[s?.step ?? 0];
-    if (!step) return null;
-    return { kind: step.kind, at: new Date(Date.parse(r.closedAt) + step.afterMs).toISOString() };
+    const step = s?.outcome ? undefined : SURVEY_STEPS[s?.step ?? 0];
+    if (step) return { kind: step.kind, at: new Date(Date.parse(r.closedAt) + step.afterMs).toISOString() };
+  }
+  // Finished and not yet pseudonymised: the retention clock (surveys always end long before it).
+  const ended = r.endedAt ?? (r.status === 'closed' ? r.closedAt : null);
+  if (ended && ['closed', 'rejected', 'merged'].includes(r.status) && !r.retainedAt) {
+    return { kind: 'retain', at: new Date(Date.parse(ended) + retentionDays * DAY).toISOString() };
   }
   return null;
 }
 
 /** The record after a timer fired: its step counted, so it never fires twice. */
 export function afterTimer(r: ReportRecord, t: Timer): Pick<ReportRecord, 'sla' | 'survey'> {
+  if (t.kind === 'retain') return { sla: r.sla, survey: r.survey };
   if (t.kind === 'survey_remind' || t.kind === 'survey_expire') {
     const prev = r.survey && r.survey.round === r.closeRound ? r.survey : { round: r.closeRound, step: 0, outcome: null };
     return { sla: r.sla, survey: { round: r.closeRound, step: prev.step + 1, outcome: t.kind === 'survey_expire' ? 'no_answer' : null } };

@@ -4,15 +4,15 @@
  * stream as the notifier, so a slow push never delays the dashboard and vice versa.
  */
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { fromImage } from '#events/images';
 import { kpiDeltas } from '#domain/kpi';
 import type { ReportRecord } from '#domain/report';
 import { areasInForce } from '#flows/areas';
 import { applyDeltas } from '#store/kpi';
 
 const asReport = (image: Record<string, AttributeValue> | undefined): ReportRecord | null =>
-  image && image.type?.S === 'report' ? (unmarshall(image) as ReportRecord) : null;
+  image && image.type?.S === 'report' ? fromImage<ReportRecord>(image) : null;
 
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {
   for (const record of event.Records) {

@@ -12,6 +12,7 @@ import { s3 } from '#store/clients';
 import { getUpload, markUpload, ORIGINALS_PREFIX, photoObjectKeys } from '#store/uploads';
 import { config } from '#config';
 import { logger } from '#log';
+import { startMediaCheck } from '#flows/moderation';
 
 const DISPLAY_MAX = 1600;
 const THUMB_MAX = 320;
@@ -64,6 +65,7 @@ async function processOne(key: string): Promise<void> {
       s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: thumbKey, Body: thumb, ContentType: 'image/jpeg' })),
     ]);
     await markUpload(uploadId, { status: 'ready', size: bytes.length });
+    await startMediaCheck(uploadId, upload.ownerId);
   } catch (e) {
     if (!(e instanceof Rejected)) throw e; // transient: keep the original and let the event source retry
     await markUpload(uploadId, { status: 'failed', reason: e.message });

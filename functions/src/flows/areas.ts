@@ -4,9 +4,9 @@
  * container within that time without a read per request.
  */
 import { AreaTree, type Area } from '#geo/areas';
-import { buildGridIndex, type GridIndex } from '#geo/spatial-index';
+import { loadIndex, type GridIndex } from '#geo/spatial-index';
 import { toWgs84, type Datum, type LatLng } from '#geo/datum';
-import { currentVersion, loadSnapshot } from '#store/areas';
+import { currentVersion, loadIndexBytes, loadSnapshot } from '#store/areas';
 import { DomainError } from '#domain/errors';
 
 export interface AreasInForce {
@@ -25,9 +25,8 @@ async function load(): Promise<AreasInForce> {
     cached.checkedAt = Date.now();
     return cached.areas;
   }
-  const snapshot = await loadSnapshot(version);
-  const tree = new AreaTree(snapshot);
-  const areas = { tree, index: buildGridIndex(tree.list({ level: 'grid' })) };
+  const [snapshot, indexBytes] = await Promise.all([loadSnapshot(version), loadIndexBytes(version)]);
+  const areas = { tree: new AreaTree(snapshot), index: loadIndex(indexBytes) };
   cached = { areas, checkedAt: Date.now() };
   return areas;
 }
@@ -50,16 +49,25 @@ export interface Located {
   grid: Area;
   beat: Area;
   lineage: ReturnType<AreaTree['lineage']>;
+  /** exact: inside the grid; nearest: outside every grid but within NEAREST_METERS of this one */
+  mode: 'exact' | 'nearest';
+  /** how far outside the grid (0 when exact) */
+  meters: number;
 }
+
+/** A point just outside every grid (a building on the boundary road) still belongs somewhere. */
+export const NEAREST_METERS = 200;
 
 /** THE point -> grid + beat lookup. Coordinates change datum here and only here. */
 export async function locate(point: LatLng, datum: Datum = 'gcj02'): Promise<Located> {
   const { tree, index } = await areasInForce();
   const wgs84 = toWgs84(point, datum);
-  const gridId = index.locate(wgs84);
+  const exact = index.locate(wgs84);
+  const near = exact ? null : index.nearest(wgs84, NEAREST_METERS);
+  const gridId = exact ?? near?.id ?? null;
   const lineage = gridId ? tree.lineage(gridId) : null;
   if (!lineage?.grid || !lineage.beat) {
-    throw new DomainError('outside_service_area', '该位置不在服务范围内（不属于任何网格）', { lat: point.lat, lng: point.lng, datum });
+    throw new DomainError('outside_service_area', '该位置不在服务范围内（距最近网格超过 200 米）', { lat: point.lat, lng: point.lng, datum });
   }
-  return { wgs84, grid: lineage.grid, beat: lineage.beat, lineage };
+  return { wgs84, grid: lineage.grid, beat: lineage.beat, lineage, mode: exact ? 'exact' : 'nearest', meters: near ? Math.round(near.meters) : 0 };
 }

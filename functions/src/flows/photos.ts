@@ -13,6 +13,8 @@ import type { TxItem } from '#store/tx';
 
 export interface CheckedPhotos {
   refs: PhotoRef[];
+  /** WeChat's image verdicts so far, by upload id */
+  verdicts: Record<string, import('#domain/moderation').Verdict>;
   /** conditional claims that go into the report's transaction */
   claims: TxItem[];
 }
@@ -21,6 +23,7 @@ export async function checkUploads(ids: readonly string[], ownerId: string, kind
   if (new Set(ids).size !== ids.length) throw invalidInput('照片重复', { field: 'photos' });
   const uploads = await Promise.all(ids.map((id) => getUpload(id)));
   const refs: PhotoRef[] = [];
+  const verdicts: CheckedPhotos['verdicts'] = {};
   uploads.forEach((u, i) => {
     const id = ids[i]!;
     // Someone else's upload is reported exactly like a missing one: ids are not to be probed.
@@ -34,8 +37,9 @@ export async function checkUploads(ids: readonly string[], ownerId: string, kind
       throw new DomainError('upload_not_ready', `照片 ${id} 仍在上传或处理中，请稍候`, { uploadId: id, status: u.status });
     }
     refs.push({ id, kind });
+    verdicts[id] = u.moderation ?? 'pending';
   });
-  return { refs, claims: ids.map((id) => claimUpload(id, ownerId, usedBy)) };
+  return { refs, verdicts, claims: ids.map((id) => claimUpload(id, ownerId, usedBy)) };
 }
 
 export interface PhotoLink {

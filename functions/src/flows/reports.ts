@@ -7,6 +7,9 @@ import { categoryOf, deadlinesFor } from '#domain/categories';
 import { DomainError, forbidden, invalidInput, invalidTransition, notFound } from '#domain/errors';
 import { decide, isOpen, systemDecision, type Action, type Command } from '#domain/lifecycle';
 import { surveyExpired } from '#domain/timers';
+import { needsReview, type Moderation } from '#domain/moderation';
+import { textVerdict } from '#flows/moderation';
+import { queueItem } from '#store/moderation';
 import { dispatchCentreOf } from '#flows/supervisors';
 import { factsOf, type PersonRef, type ReportRecord, type Score, type Source, type TimelineEvent } from '#domain/report';
 import { ROLE_NAMES, coversPlace, type Actor } from '#domain/roles';
@@ -72,6 +75,7 @@ async function createOnce(
   const { tree } = await areasInForce();
   const place = { gridId: located.grid.id, gridName: located.grid.name, beatId: located.beat.id, beatName: located.beat.name };
   const routing = route(category, place, await staffAround(tree, place.gridId, place.beatId));
+  const moderation: Moderation = { text: await textVerdict(user, [input.description, input.address].filter(Boolean).join('\n')), photos: photos.verdicts, reviewed: null };
   const at = now.toISOString();
   const report: ReportRecord = {
     id,
@@ -98,10 +102,11 @@ async function createOnce(
     closeRound: 0,
     rating: null,
     mergedInto: null,
-    routing: { mode: 'exact', reason: routing.reason },
+    routing: { mode: located.mode, reason: located.mode === 'nearest' ? `${routing.reason}（位置在网格外 ${located.meters} 米，按最近网格分派）` : routing.reason },
     acceptedAt: null,
     resolvedAt: null,
     closedAt: null,
+    moderation,
   };
   const filedBy: PersonRef = user.role === 'resident' ? { id: user.id, role: 'resident', name: ROLE_NAMES.resident } : personOf(user);
   const events: TimelineEvent[] = [
@@ -116,7 +121,7 @@ async function createOnce(
     report,
     events,
     outbox: { reportId: id, version: 1, at, kind: 'report.created', actorId: user.id, to, title: '新的隐患上报', body: `${category.name}：${located.grid.name}` },
-    extra: [...photos.claims, ...extra, ...(extraFor?.(id) ?? [])],
+    extra: [...photos.claims, ...(needsReview(moderation) ? [queueItem(id, at)] : []), ...extra, ...(extraFor?.(id) ?? [])],
   });
   return report;
 }

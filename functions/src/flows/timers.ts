@@ -13,8 +13,10 @@ import { areasInForce } from '#flows/areas';
 import { loadReport, withRetry } from '#flows/reports';
 import { dispatchCentreOf, gridLeadersOf } from '#flows/supervisors';
 import { commitTransition, type OutboxRow } from '#store/reports';
+import { retain } from '#flows/retention';
+import { config } from '#config';
 
-const ACTION_OF: Record<Timer['kind'], Action> = {
+const ACTION_OF: Record<Exclude<Timer['kind'], 'retain'>, Action> = {
   remind: 'remind',
   escalate_leader: 'escalate',
   escalate_centre: 'escalate',
@@ -22,7 +24,7 @@ const ACTION_OF: Record<Timer['kind'], Action> = {
   survey_expire: 'survey_expire',
 };
 
-function note(r: ReportRecord, t: Timer): string {
+function note(r: ReportRecord, t: Timer & { kind: keyof typeof ACTION_OF }): string {
   const stage = r.status === 'reported' ? '受理' : '办结';
   const holder = r.assignee ? `${ROLE_NAMES[r.assignee.role]} ${r.assignee.name}` : '处理人';
   switch (t.kind) {
@@ -39,7 +41,7 @@ function note(r: ReportRecord, t: Timer): string {
   }
 }
 
-async function recipients(r: ReportRecord, t: Timer): Promise<OutboxRow['to']> {
+async function recipients(r: ReportRecord, t: Timer & { kind: keyof typeof ACTION_OF }): Promise<OutboxRow['to']> {
   const { tree } = await areasInForce();
   const users = (ids: string[], reason: string) => ids.map((userId) => ({ userId, reason }));
   switch (t.kind) {
@@ -64,8 +66,14 @@ async function recipients(r: ReportRecord, t: Timer): Promise<OutboxRow['to']> {
 export async function fireTimer(reportId: string, now: Date): Promise<boolean> {
   return withRetry(async () => {
     const before = await loadReport(reportId);
-    const timer = nextTimer(before);
-    if (!timer || Date.parse(timer.at) > now.getTime()) return false;
+    const due = nextTimer(before, config.retentionDays);
+    if (!due || Date.parse(due.at) > now.getTime()) return false;
+    // Retention is housekeeping on the record, not a step of the loop.
+    if (due.kind === 'retain') {
+      await retain(before, now);
+      return true;
+    }
+    const timer = { at: due.at, kind: due.kind };
     const action = ACTION_OF[timer.kind];
     const decision = systemDecision(factsOf(before), action);
     const text = note(before, timer);

@@ -72,8 +72,9 @@ const parse = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGat
     const event = request.event;
     const headers = lowerHeaders(event.headers);
     const raw = rawBody(event);
-    if (raw !== undefined && Buffer.byteLength(raw) > config.bodyMaxBytes) {
-      throw new DomainError('payload_too_large', `请求体不能超过 ${Math.round(config.bodyMaxBytes / 1024)} KB`);
+    const limit = route.maxBodyBytes ?? config.bodyMaxBytes;
+    if (raw !== undefined && Buffer.byteLength(raw) > limit) {
+      throw new DomainError('payload_too_large', `请求体不能超过 ${Math.round(limit / 1024)} KB`);
     }
     let body: unknown;
     if (route.body) {

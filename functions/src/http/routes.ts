@@ -26,6 +26,8 @@ export interface Route {
   response?: z.ZodType;
   /** the Lambda function this route deploys into (routes that share code share a function) */
   fn: string;
+  /** a larger request body than the API's 1 MB (area imports); Lambda's own limit is 6 MB */
+  maxBodyBytes?: number;
 }
 
 const STAFF: readonly Role[] = ['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
@@ -62,9 +64,16 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/stats', handler: 'stats.stats', fn: 'stats', summary: 'KPIs for an area and each child area over China days', auth: 'user', roles: ['grid_leader', 'police_officer', 'dispatcher', 'admin'], query: S.StatsQuery },
   { method: 'GET', path: '/v1/stats/heatmap', handler: 'stats.heatmap', fn: 'stats', summary: 'GeoJSON of grids with open / overdue counts', auth: 'user', roles: ['grid_leader', 'police_officer', 'dispatcher', 'admin'], query: S.HeatmapQuery },
   { method: 'GET', path: '/v1/export/reports.csv', handler: 'stats.exportCsv', fn: 'stats', summary: 'CSV of reports (Chinese headers, UTF-8 BOM), no personal data; audited', auth: 'user', roles: ['dispatcher', 'admin'], query: S.StatsQuery },
+  { method: 'PUT', path: '/v1/admin/areas', handler: 'admin.importAreas', fn: 'admin', summary: 'import grids and beats as GeoJSON; validated whole before it replaces anything', auth: 'user', roles: ['admin'], body: S.AreaImportBody, maxBodyBytes: 5 * 1024 * 1024 },
+  { method: 'GET', path: '/v1/admin/moderation', handler: 'admin.moderationQueue', fn: 'admin', summary: 'reports with flagged text or photos awaiting review', auth: 'user', roles: ['admin', 'dispatcher'], query: S.ListQuery },
+  { method: 'POST', path: '/v1/admin/moderation/{id}', handler: 'admin.moderationDecision', fn: 'admin', summary: 'approve or hide a flagged report', auth: 'user', roles: ['admin', 'dispatcher'], params: S.IdParams, body: S.ModerationDecisionBody },
+  { method: 'GET', path: '/v1/wechat/events', handler: 'wechat.verifyUrl', fn: 'wechat', summary: "WeChat message-push URL check (signed)", auth: 'none', query: S.WechatPushQuery },
+  { method: 'POST', path: '/v1/wechat/events', handler: 'wechat.events', fn: 'wechat', summary: 'WeChat message push: media-check verdicts (signed)', auth: 'none', query: S.WechatPushQuery, body: S.WechatEventBody },
   { method: 'GET', path: '/v1/audit', handler: 'admin.audit', fn: 'admin', summary: 'audit entries by report, by actor, or by China day', auth: 'user', roles: ['admin'], query: S.AuditQuery },
   { method: 'POST', path: '/v1/admin/staff', handler: 'admin.createStaffAccount', fn: 'admin', summary: 'create a staff account bound to areas; returns a one-time inviteCode', auth: 'user', roles: ['admin'], body: S.CreateStaffBody },
   { method: 'PATCH', path: '/v1/admin/staff/{id}', handler: 'admin.updateStaffAccount', fn: 'admin', summary: 'edit a staff account; {active:false} hands its open tasks back to routing', auth: 'user', roles: ['admin'], params: S.IdParams, body: S.UpdateStaffBody },
+  { method: 'GET', path: '/v1/admin/push/dead-letters', handler: 'admin.pushDeadLetters', fn: 'admin', summary: 'WeChat pushes that failed after retries, oldest first', auth: 'user', roles: ['admin'], query: S.ListQuery },
+  { method: 'POST', path: '/v1/admin/push/replay', handler: 'admin.replayPushes', fn: 'admin', summary: 'retry dead-lettered pushes once each (?limit, ?cursor); done ones leave the list', auth: 'user', roles: ['admin'], query: S.ListQuery },
 ];
 
 

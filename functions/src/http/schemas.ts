@@ -82,6 +82,18 @@ const ChinaDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD (China day)
 export const StatsQuery = z.object({ areaId: Id.optional(), from: ChinaDay.optional(), to: ChinaDay.optional() });
 export const HeatmapQuery = z.object({ areaId: Id.optional() });
 
+/** The envelope only: geo/import checks every feature and reports all problems at once. */
+export const AreaImportBody = z.looseObject({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()).min(1).max(100_000) }).meta({ id: 'AreaImport' });
+
+export const ModerationDecisionBody = z.object({ decision: z.enum(['approve', 'hide']), note: text(200).optional() });
+export const WechatPushQuery = z.object({
+  signature: z.string().max(100),
+  timestamp: z.string().max(20),
+  nonce: z.string().max(100),
+  echostr: z.string().max(200).optional(),
+});
+export const WechatEventBody = z.looseObject({ Event: z.string().max(64) });
+
 export const DevLoginBody = z.object({ userId: Id });
 export const WechatLoginBody = z.object({ code: z.string().min(1).max(256) });
 export const RefreshBody = z.object({ refreshToken: z.string().min(10).max(4096) });
@@ -158,6 +170,7 @@ export const ReportView = z
     reporter: z.object({ phone: z.string().nullable() }).optional(),
     taskRole: z.string().optional(),
     availableActions: z.array(z.string()).optional(),
+    moderation: z.object({ text: z.string(), photos: z.record(z.string(), z.string()), reviewed: z.string().nullable() }).optional(),
   })
   .meta({ id: 'Report' });
 

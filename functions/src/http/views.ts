@@ -9,6 +9,7 @@ import { factsOf, type ReportRecord } from '#domain/report';
 import { clock, maskPhone, taskRoleOf } from '#domain/tasks';
 import { isStaff, type Actor, type AreaRelation } from '#domain/roles';
 import { fromWgs84 } from '#geo/datum';
+import { hiddenPhotos } from '#domain/moderation';
 import { photoLinks } from '#flows/photos';
 import type { ReportStory } from '#store/reports';
 import type { UserRecord } from '#store/users';
@@ -17,8 +18,8 @@ import type { ReportViewT } from '#http/schemas';
 const gcj = (p: { lat: number; lng: number }) => ({ ...fromWgs84(p, 'gcj02'), datum: 'gcj02' as const });
 const actorOf = (u: UserRecord): Actor => ({ id: u.id, role: u.role, areaIds: u.areaIds });
 
-export function summary(r: ReportRecord, viewer: UserRecord, areas: AreaRelation, now: Date) {
-  const c = clock(r, now);
+/** What every view of a report shows, in lists and in full. */
+function common(r: ReportRecord) {
   return {
     id: r.id,
     version: r.version,
@@ -26,7 +27,6 @@ export function summary(r: ReportRecord, viewer: UserRecord, areas: AreaRelation
     statusName: STATUS_NAMES[r.status],
     category: r.category,
     categoryName: categoryOf(r.category)?.name ?? r.category,
-    description: r.description.length > 80 ? `${r.description.slice(0, 80)}…` : r.description,
     address: r.address,
     location: gcj(r.location),
     createdAt: r.createdAt,
@@ -36,7 +36,14 @@ export function summary(r: ReportRecord, viewer: UserRecord, areas: AreaRelation
     assignee: r.assignee && { role: r.assignee.role, name: r.assignee.name },
     followerCount: r.followerCount,
     rating: r.rating,
-    ...c,
+  };
+}
+
+export function summary(r: ReportRecord, viewer: UserRecord, areas: AreaRelation, now: Date) {
+  return {
+    ...common(r),
+    description: r.description.length > 80 ? `${r.description.slice(0, 80)}…` : r.description,
+    ...clock(r, now),
     ...(isStaff(viewer.role) ? { taskRole: taskRoleOf(r, actorOf(viewer), areas) } : {}),
   };
 }
@@ -48,23 +55,11 @@ export async function reportView(story: ReportStory, viewer: UserRecord, areas: 
   const member = story.members.find((m) => m.userId === viewer.id);
   const ratedThisRound = story.ratings.some((x) => x.userId === viewer.id && x.round === r.closeRound);
   const view: ReportViewT = {
-    id: r.id,
-    version: r.version,
-    status: r.status,
-    statusName: STATUS_NAMES[r.status],
-    category: r.category,
-    categoryName: categoryOf(r.category)?.name ?? r.category,
+    ...common(r),
     description: r.description,
-    location: gcj(r.location),
-    address: r.address,
     anonymous: r.anonymous,
     source: r.source,
-    createdAt: r.createdAt,
-    grid: { id: r.gridId, name: r.gridName },
-    beat: { id: r.beatId, name: r.beatName },
-    lead: r.lead,
     routing: r.routing,
-    assignee: r.assignee && { role: r.assignee.role, name: r.assignee.name },
     deadlines: { acceptBy: r.acceptBy, resolveBy: r.resolveBy },
     dueAt: c.dueAt,
     overdue: c.overdue,
@@ -80,10 +75,9 @@ export async function reportView(story: ReportStory, viewer: UserRecord, areas: 
         note: e.note,
         photoIds: e.photoIds,
       })),
-    photos: await photoLinks(r.photos, now),
-    followerCount: r.followerCount,
+    // flagged photos are shown to staff and to the reporter who took them, not to followers
+    photos: await photoLinks(staff || r.reporterId === viewer.id ? r.photos : r.photos.filter((p) => !hiddenPhotos(r.moderation).has(p.id)), now),
     following: member?.relation === 'follower',
-    rating: r.rating,
     canRate: !staff && !!member && r.status === 'closed' && !ratedThisRound,
   };
   if (staff) {
@@ -95,6 +89,7 @@ export async function reportView(story: ReportStory, viewer: UserRecord, areas: 
     }
     view.taskRole = taskRoleOf(r, actor, areas) ?? (r.assignee?.id === viewer.id ? 'assignee' : 'viewer');
     view.availableActions = availableActions(factsOf(r), actor, areas);
+    if (r.moderation) view.moderation = r.moderation;
   }
   return view;
 }

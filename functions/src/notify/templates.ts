@@ -53,3 +53,37 @@ export const templateId = (t: Template): string => process.env[t.envVar] || t.lo
 export const templateFor = (kind: MessageKind): Template => TEMPLATES.find((t) => t.kind === kind)!;
 export const longTermTemplates = (): string[] => TEMPLATES.filter((t) => t.longTerm).map(templateId);
 export const knownTemplateIds = (): string[] => TEMPLATES.map(templateId);
+
+/**
+ * Which message (and so which template) a recipient of an outbox row gets, or null when the
+ * inbox is enough. The recipient's reason says who they are to the report:
+ * - task, reminder (staff who must act: a new task, a reassignment, 催办) -> 'task'
+ * - escalation, overdue (超时升级: the leader or centre, and the holder told it is overdue) -> 'escalation'
+ * - reporter, follower (residents): the survey on closure and its reminder -> 'survey'; the
+ *   milestones in PUSHED_PROGRESS -> 'progress'. A one-time grant buys one message, so it is
+ *   spent on what a resident waits for (taken on, turned down, merged, done, redone), not on
+ *   internal steps (dispatch, start, verify, transfer …), which stay in the inbox.
+ * - anything else (co_notified: the other side is told, not tasked; rated: the holder learns the
+ *   score) -> inbox only.
+ */
+export const PUSHED_PROGRESS: ReadonlySet<string> = new Set(['report.accept', 'report.reject', 'report.merge', 'report.resolve', 'report.reopen']);
+const SURVEY_ROWS: ReadonlySet<string> = new Set(['report.close', 'timer.survey_remind']);
+
+export function messageKindFor(rowKind: string, reason: string): MessageKind | null {
+  switch (reason) {
+    case 'task':
+    case 'reminder':
+      return 'task';
+    case 'escalation':
+    case 'overdue':
+      return 'escalation';
+    case 'reporter':
+    case 'follower':
+      if (SURVEY_ROWS.has(rowKind)) return 'survey';
+      return PUSHED_PROGRESS.has(rowKind) ? 'progress' : null;
+    default:
+      return null;
+  }
+}
+
+export const isMessageKind = (v: unknown): v is MessageKind => TEMPLATES.some((t) => t.kind === v);

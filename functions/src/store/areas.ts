@@ -1,49 +1,70 @@
 /**
- * Area snapshots: one import = one version, written whole, then switched to by flipping the
- * CURRENT pointer (so routing never sees half an import). Previous versions stay readable:
- * a report keeps the version it was routed with.
+ * Area versions. One import = one version: its snapshot (the area tree with boundaries, gzipped
+ * JSON) and its routing index (geo/spatial-index's stored form) go to object storage under
+ * `areas/<version>/`, then the CURRENT pointer in the table flips to it — so routing never sees
+ * half an import, a city of 20,000 grids loads in one GET, and previous versions stay readable
+ * (a report keeps the version it was routed with; the pointer remembers the one before).
  */
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { doc } from '#store/clients';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { doc, s3 } from '#store/clients';
 import { keys } from '#store/keys';
 import { config } from '#config';
-import type { Area, AreaSnapshot } from '#geo/areas';
+import type { AreaSnapshot } from '#geo/areas';
 
 const table = () => config.tableName;
+const objectKeys = (version: string) => ({ snapshot: `areas/${version}/snapshot.json.gz`, index: `areas/${version}/index.bin` });
 
-export async function saveSnapshot(s: AreaSnapshot): Promise<void> {
-  const items = s.areas.map((a) => ({ PutRequest: { Item: { ...keys.areaSetItem(s.version, a.id), type: 'area', area: a } } }));
-  for (let i = 0; i < items.length; i += 25) {
-    let batch: Record<string, (typeof items)[number][]> | undefined = { [table()]: items.slice(i, i + 25) };
-    while (batch && Object.keys(batch).length > 0) {
-      const out = await doc.send(new BatchWriteCommand({ RequestItems: batch }));
-      batch = out.UnprocessedItems as typeof batch;
-    }
-  }
-  await doc.send(
-    new PutCommand({ TableName: table(), Item: { ...keys.areaSetPointer(), type: 'areaset', version: s.version, count: s.areas.length } }),
-  );
+async function getObject(Key: string): Promise<Uint8Array> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: config.bucket, Key }));
+  return out.Body!.transformToByteArray();
+}
+
+export interface AreaVersion {
+  version: string;
+  previous: string | null;
+  importedAt: string;
+  importedBy: string;
+  count: number;
+}
+
+/** Writes a version's files, then makes it current (the flip is the last, atomic step). */
+export async function saveSnapshot(s: AreaSnapshot, index: Uint8Array, importedBy: string): Promise<AreaVersion> {
+  const k = objectKeys(s.version);
+  await Promise.all([
+    s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: k.snapshot, Body: gzipSync(JSON.stringify(s)), ContentType: 'application/json', ContentEncoding: 'gzip' })),
+    s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: k.index, Body: index, ContentType: 'application/octet-stream' })),
+  ]);
+  const current = await currentPointer();
+  const pointer: AreaVersion = {
+    version: s.version,
+    previous: current && current.version !== s.version ? current.version : (current?.previous ?? null),
+    importedAt: new Date().toISOString(),
+    importedBy,
+    count: s.areas.length,
+  };
+  await doc.send(new PutCommand({ TableName: table(), Item: { ...keys.areaSetPointer(), type: 'areaset', ...pointer } }));
+  return pointer;
+}
+
+async function currentPointer(): Promise<AreaVersion | null> {
+  const out = await doc.send(new GetCommand({ TableName: table(), Key: keys.areaSetPointer(), ConsistentRead: true }));
+  if (!out.Item) return null;
+  const { PK: _a, SK: _b, type: _t, ...rest } = out.Item;
+  return rest as AreaVersion;
 }
 
 export async function currentVersion(): Promise<string | null> {
-  const out = await doc.send(new GetCommand({ TableName: table(), Key: keys.areaSetPointer(), ConsistentRead: true }));
-  return (out.Item?.version as string | undefined) ?? null;
+  return (await currentPointer())?.version ?? null;
 }
 
+export const currentAreaVersion = currentPointer;
+
 export async function loadSnapshot(version: string): Promise<AreaSnapshot> {
-  const areas: Area[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.areaSetItem(version, '').PK },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) areas.push(item.area as Area);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return { version, areas };
+  return JSON.parse(gunzipSync(await getObject(objectKeys(version).snapshot)).toString('utf8')) as AreaSnapshot;
+}
+
+export async function loadIndexBytes(version: string): Promise<Uint8Array> {
+  return getObject(objectKeys(version).index);
 }

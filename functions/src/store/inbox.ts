@@ -2,16 +2,28 @@
  * The in-app inbox: the source of truth for what a user was told, whether or not a WeChat push
  * got through. One item per (outbox row, recipient), written with a condition so a replayed
  * stream record never tells anyone twice.
+ *
+ * Each item also carries the state of its WeChat push (notify/notifier.ts drives it):
+ *   pending     the item is written and a push is owed (or under way)
+ *   sent        WeChat accepted the push
+ *   inbox_only  no push will be made: no openid, no grant / 43101, or a kind that is not pushed
+ *   failed      WeChat would not take it after the retries; a dead letter (store/dead-letters)
+ *               lets an operator replay it
+ * `pushBy` / `pushClaimedAt` say who holds a pending push: the stream notifier (shard-serial, so
+ * a pending item it finds on a replay was left by a run that died) or an operator's replay
+ * (which claims with a condition, so two replays never send the same item).
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
 import { keys, prefixes } from '#store/keys';
 import { config } from '#config';
 import { type Page } from '#store/reports';
 import { decodeCursor, encodeCursor } from '#store/cursor';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 
+export type PushState = 'pending' | 'sent' | 'inbox_only' | 'failed';
+
+/** What GET /v1/inbox shows. */
 export interface InboxItem {
   id: string;
   userId: string;
@@ -21,13 +33,38 @@ export interface InboxItem {
   title: string;
   body: string;
   reason: string;
+  /** true once WeChat accepted the push (push === 'sent') */
   pushed: boolean;
+  push: PushState;
+}
+
+/** The stored item: the view plus the notifier's bookkeeping (never shown to the user). */
+export interface StoredInboxItem extends InboxItem {
+  /** the outbox row's version (the id is `<reportId>-<version:6>`) */
+  version?: number;
+  /** the message kind whose template carries the push (notify/templates) */
+  pushTemplate?: string;
+  /** why not pushed, or what failed last (codes only: no_openid, no_grant, wechat_43101, send -1 …) */
+  pushNote?: string;
+  pushAttempts?: number;
+  /** a one-time grant was taken for this item: a later attempt must not take another */
+  pushGrant?: boolean;
+  pushBy?: 'stream' | 'replay';
+  pushClaimedAt?: string;
+  pushedAt?: string;
+}
+
+export interface InboxRef {
+  userId: string;
+  at: string;
+  id: string;
 }
 
 const table = () => config.tableName;
+const keyOf = (r: InboxRef) => keys.inbox(r.userId, r.at, r.id);
 
 /** true if written now, false if it was already there (a replay). */
-export async function deliver(item: InboxItem): Promise<boolean> {
+export async function deliver(item: InboxItem | StoredInboxItem): Promise<boolean> {
   try {
     await doc.send(
       new PutCommand({
@@ -43,6 +80,90 @@ export async function deliver(item: InboxItem): Promise<boolean> {
   }
 }
 
+const strip = ({ PK: _a, SK: _b, type: _t, ...rest }: Record<string, unknown>) => rest as unknown as StoredInboxItem;
+
+/** Items written before pushes existed carry only `pushed`. */
+const stateOf = (i: StoredInboxItem): PushState => i.push ?? (i.pushed ? 'sent' : 'inbox_only');
+
+export async function getInboxItem(ref: InboxRef): Promise<StoredInboxItem | null> {
+  const out = await doc.send(new GetCommand({ TableName: table(), Key: keyOf(ref), ConsistentRead: true }));
+  if (!out.Item) return null;
+  const item = strip(out.Item);
+  return { ...item, push: stateOf(item) };
+}
+
+type PushFields = Partial<Pick<StoredInboxItem, 'pushNote' | 'pushAttempts' | 'pushGrant' | 'pushedAt' | 'pushTemplate'>>;
+
+function setExpression(fields: Record<string, unknown>) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const parts: string[] = [];
+  Object.entries(fields).forEach(([k, v], i) => {
+    if (v === undefined) return;
+    names[`#f${i}`] = k;
+    values[`:f${i}`] = v;
+    parts.push(`#f${i} = :f${i}`);
+  });
+  return { expr: `SET ${parts.join(', ')}`, names, values };
+}
+
+/** Records the push's outcome (or a step of it) on an existing item. */
+export async function setPush(ref: InboxRef, state: PushState, fields: PushFields = {}): Promise<void> {
+  const { expr, names, values } = setExpression({ ...fields, push: state, pushed: state === 'sent' });
+  await doc.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keyOf(ref),
+      UpdateExpression: expr,
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/** Notes that a one-time grant was taken for this item (so a retry or replay uses it, not another). */
+export async function markGrantTaken(ref: InboxRef): Promise<void> {
+  await doc.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keyOf(ref),
+      UpdateExpression: 'SET pushGrant = :t',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':t': true },
+    }),
+  );
+}
+
+/**
+ * An operator's replay takes a failed push (or one a replay claimed before `staleBefore` and
+ * never finished: that replay died). false when someone else holds it or it is done already.
+ */
+export async function claimPushForReplay(ref: InboxRef, now: string, staleBefore: string): Promise<boolean> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keyOf(ref),
+        UpdateExpression: 'SET #p = :pending, pushBy = :replay, pushClaimedAt = :now',
+        ConditionExpression: '#p = :failed OR (#p = :pending AND pushBy = :replay AND pushClaimedAt < :stale)',
+        ExpressionAttributeNames: { '#p': 'push' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':failed': 'failed', ':replay': 'replay', ':now': now, ':stale': staleBefore },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+}
+
+/** The view: what the user was told and whether the push reached WeChat; no bookkeeping. */
+function view(i: StoredInboxItem): InboxItem {
+  const push = stateOf(i);
+  return { id: i.id, userId: i.userId, at: i.at, reportId: i.reportId, kind: i.kind, title: i.title, body: i.body, reason: i.reason, pushed: push === 'sent', push };
+}
+
 export async function listInbox(userId: string, limit: number, cursor?: string): Promise<Page<InboxItem>> {
   const out = await doc.send(
     new QueryCommand({
@@ -55,7 +176,7 @@ export async function listInbox(userId: string, limit: number, cursor?: string):
     }),
   );
   return {
-    items: (out.Items ?? []).map(({ PK: _a, SK: _b, type: _t, ...rest }) => rest as InboxItem),
+    items: (out.Items ?? []).map((i) => view(strip(i))),
     cursor: encodeCursor(out.LastEvaluatedKey, `inbox:${userId}`),
   };
 }

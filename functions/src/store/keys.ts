@@ -21,8 +21,8 @@
  * Invite       INVITE#<sha256 of code>  INVITE                     ttl; binds a WeChat user to a staff account
  * Upload       UPLOAD#<id>              UPLOAD                     GSI3 UPLOADS#pending / <expiresAt>#<id>  (pending only)
  * Idempotency  IDEMP#<uid>#<key>        IDEMP                      ttl
- * Area set     AREASET#<version>        AREA#<id>                  the areas of one import (queried whole)
- * Area ptr     AREASET                  CURRENT                    which version routing uses
+ * Area ptr     AREASET                  CURRENT                    which version routing uses (the version's
+ *                                                                  snapshot and index live in S3 under areas/<version>/)
  * Sweeper      SWEEPER                  CURSOR                     the timer hour the sweeper resumes from
  * Dead letter  DLQ#push                 <at>#<uid>#<outboxKey>     a push WeChat would not take; an operator replays it
  * KPI day      KPI#<areaId>             DAY#<China day>            counters + histograms (store/kpi)
@@ -45,7 +45,7 @@
  * - staff of an area .................................. Query PK=AREA#<areaId>, SK begins_with STAFF#
  * - pending uploads past their expiry ................. GSI3 PK=UPLOADS#pending, SK < now
  * - upload by id / idempotency record by user+key ..... GetItem
- * - current areas ..................................... GetItem AREASET/CURRENT, Query AREASET#<version>
+ * - current areas ..................................... GetItem AREASET/CURRENT (+ S3 GET of that version)
  * - one inbox item (notifier replays, push state) ..... GetItem USER#<uid> / INBOX#<at>#<outboxKey>
  * - dead-lettered pushes, oldest message first ........ Query PK=DLQ#push (one partition: failures are rare and
  *                                                       each costs the notifier seconds of backoff first)
@@ -66,7 +66,6 @@ export const keys = {
   upload: (id: string) => ({ PK: `UPLOAD#${id}`, SK: 'UPLOAD' }),
   invite: (codeHash: string) => ({ PK: `INVITE#${codeHash}`, SK: 'INVITE' }),
   idempotency: (userId: string, key: string) => ({ PK: `IDEMP#${userId}#${key}`, SK: 'IDEMP' }),
-  areaSetItem: (version: string, areaId: string) => ({ PK: `AREASET#${version}`, SK: `AREA#${areaId}` }),
   areaSetPointer: () => ({ PK: 'AREASET', SK: 'CURRENT' }),
   sweeperCursor: () => ({ PK: 'SWEEPER', SK: 'CURSOR' }),
   /** `at` is the message's time (so the list reads oldest first); one record per inbox item */

@@ -3,7 +3,7 @@
  * all in the report's own partition so one Query reads the whole story. Index attributes are
  * derived from the record here (`indexAttributes`) so no handler ever types a key.
  */
-import { GetCommand, QueryCommand, BatchGetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, BatchGetCommand, DeleteCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import { doc } from '#store/clients';
 import { GEOHASH_PRECISION, INDEXES, indexKeys, keys, pad, prefixes } from '#store/keys';
@@ -74,7 +74,7 @@ export function indexAttributes(r: ReportRecord): Record<string, string> {
     attrs.GSI5PK = indexKeys.geoCell(r.category, ngeohash.encode(r.location.lat, r.location.lng, GEOHASH_PRECISION));
     attrs.GSI5SK = r.createdAt;
   }
-  const timer = nextTimer(r);
+  const timer = nextTimer(r, config.retentionDays);
   if (timer) {
     attrs.GSI6PK = indexKeys.timers(timer.at);
     attrs.GSI6SK = timer.at;
@@ -418,4 +418,25 @@ export async function dueTimers(bucketAtIso: string, nowIso: string): Promise<st
     start = out.LastEvaluatedKey;
   } while (start);
   return ids;
+}
+
+/**
+ * Retention and account deletion: membership rows go; residents' ids on the partition's events
+ * and ratings become pseudonyms. Each item is rewritten on its own (idempotent: a pseudonym maps
+ * to itself, so a re-run changes nothing).
+ */
+export async function pseudonymisePartition(story: ReportStory, pseudonymOf: (id: string) => string): Promise<void> {
+  const isPseudonym = (id: string) => id.startsWith('anon-');
+  for (const m of story.members) {
+    await doc.send(new DeleteCommand({ TableName: table(), Key: keys.member(m.reportId, m.userId) }));
+  }
+  for (const e of story.events) {
+    if (e.actor?.role !== 'resident' || isPseudonym(e.actor.id)) continue;
+    await doc.send(new PutCommand({ TableName: table(), Item: eventItem({ ...e, actor: { ...e.actor, id: pseudonymOf(e.actor.id) } }) }));
+  }
+  for (const r of story.ratings) {
+    if (isPseudonym(r.userId)) continue;
+    await doc.send(new DeleteCommand({ TableName: table(), Key: keys.rating(r.reportId, r.round, r.userId) }));
+    await doc.send(new PutCommand({ TableName: table(), Item: { ...keys.rating(r.reportId, r.round, pseudonymOf(r.userId)), type: 'rating', ...r, userId: pseudonymOf(r.userId) } }));
+  }
 }

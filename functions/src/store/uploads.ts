@@ -33,6 +33,8 @@ export interface UploadRecord {
   expiresAt: string;
   /** the report (or action) it was used on: an upload is used once */
   usedBy: string | null;
+  /** WeChat's image check (domain/moderation) */
+  moderation?: import('#domain/moderation').Verdict;
 }
 
 const table = () => config.tableName;
@@ -62,7 +64,7 @@ export async function getUpload(id: string): Promise<UploadRecord | null> {
   return rest as UploadRecord;
 }
 
-export async function markUpload(id: string, fields: Partial<Pick<UploadRecord, 'status' | 'reason' | 'size'>>): Promise<void> {
+export async function markUpload(id: string, fields: Partial<Pick<UploadRecord, 'status' | 'reason' | 'size' | 'moderation'>>): Promise<void> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets = Object.entries(fields).map(([k, v], i) => {

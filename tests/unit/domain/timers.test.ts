@@ -55,18 +55,29 @@ describe('survey timers', () => {
     expect(r2.survey).toEqual({ round: 1, step: 2, outcome: 'no_answer' });
     expect(r2.rating).toBeNull();
     expect(surveyExpired(r2)).toBe(true);
-    expect(nextTimer(r2)).toBeNull();
+    // what is left is the retention clock, from the closure
+    expect(nextTimer(r2)).toEqual({ kind: 'retain', at: iso(30 + 180 * 24) });
     // each step is a system transition the table allows from closed
     expect(systemDecision(factsOf(r1), 'survey_remind').to).toBe('closed');
     expect(systemDecision(factsOf(r1), 'survey_expire').to).toBe('closed');
   });
 
   it('needs no survey once rated, or with no reporter (filed by the centre), and starts afresh on the next closure', () => {
-    expect(nextTimer({ ...closed, rating: { score: 'satisfied', comment: null, at: iso(31) }, ratedRound: 1 })).toBeNull();
+    expect(nextTimer({ ...closed, rating: { score: 'satisfied', comment: null, at: iso(31) }, ratedRound: 1 })?.kind).toBe('retain');
     // a rating from the previous round (dissatisfied, reopened) does not answer this one
     expect(nextTimer({ ...closed, closeRound: 2, rating: { score: 'dissatisfied', comment: null, at: iso(31) }, ratedRound: 1 })?.kind).toBe('survey_remind');
-    expect(nextTimer({ ...closed, reporterId: null })).toBeNull();
+    expect(nextTimer({ ...closed, reporterId: null })?.kind).toBe('retain');
     const expiredRound1 = { ...closed, survey: { round: 1, step: 2, outcome: 'no_answer' as const } };
     expect(nextTimer({ ...expiredRound1, closeRound: 2, closedAt: iso(300) })).toEqual({ kind: 'survey_remind', at: iso(372) });
+  });
+});
+
+describe('retention timer', () => {
+  it('runs from when the report ended, for rejected and merged ones too, with a configurable period, once', () => {
+    const rejected = report({ status: 'rejected', endedAt: iso(5) });
+    expect(nextTimer(rejected)).toEqual({ kind: 'retain', at: iso(5 + 180 * 24) });
+    expect(nextTimer(rejected, 30)).toEqual({ kind: 'retain', at: iso(5 + 30 * 24) });
+    expect(nextTimer({ ...rejected, retainedAt: iso(5000) })).toBeNull();
+    expect(nextTimer(report({ status: 'in_progress', endedAt: null }))?.kind).toBe('remind');
   });
 });

@@ -5,9 +5,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hashInvite, newInviteCode } from '#http/invite';
-import { forbidden, invalidInput, notFound } from '#domain/errors';
+import { DomainError, forbidden, invalidInput, notFound } from '#domain/errors';
+import { parseAreaImport } from '#geo/import';
+import { buildGridIndex, serializeIndex } from '#geo/spatial-index';
+import { saveSnapshot } from '#store/areas';
+import { dequeue, listQueue, setReportModeration } from '#store/moderation';
+import { batchGetReports, getReportRecord } from '#store/reports';
 import { HANDLER_ROLES } from '#domain/roles';
-import { areasInForce } from '#flows/areas';
+import { areasInForce, invalidateAreas } from '#flows/areas';
 import * as flows from '#flows/reports';
 import { INDEXES, indexKeys } from '#store/keys';
 import { reportsFromIndex } from '#store/reports';
@@ -15,6 +20,8 @@ import { createStaff, getUser, updateStaff, type UserRecord } from '#store/users
 import type { HandlerFn } from '#http/handler';
 import { auditEntry, listAudit, writeAudit } from '#store/audit';
 import type { AreaTree } from '#geo/areas';
+import { listDeadLetters, replayDeadLetters } from '#notify/notifier';
+import { logger } from '#log';
 
 const INVITE_DAYS = 14;
 
@@ -96,4 +103,67 @@ export const audit: HandlerFn = async ({ query }) => {
   const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
   const by = query.reportId ? { reportId: query.reportId } : query.actorId ? { actorId: query.actorId } : { day: query.day ?? today };
   return { body: await listAudit(by, query.limit, query.cursor) };
+};
+
+/**
+ * PUT /v1/admin/areas: a city's grids and beats as GeoJSON (geo/import documents the format).
+ * Everything is checked before anything changes and every problem is reported at once; a valid
+ * import becomes a new version (same boundaries -> same version), switched to atomically.
+ */
+export const importAreas: HandlerFn = async ({ user, body }) => {
+  const { tree } = await areasInForce();
+  const { snapshot, problems } = parseAreaImport(body);
+  if (problems.length > 0) {
+    throw new DomainError('invalid_input', `区域数据有 ${problems.length} 处问题，未做任何修改`, { problems: problems.slice(0, 500), total: problems.length });
+  }
+  // Only an admin of the whole city may replace its map.
+  const roots = snapshot.areas.filter((a) => a.parentId === null).map((a) => a.id);
+  const mayReplace = roots.every((root) => user!.areaIds.some((mine) => mine === root || tree.covers(mine, root)));
+  if (!mayReplace) throw forbidden('只有全市管理员可以导入区域边界');
+  const grids = snapshot.areas.filter((a) => a.level === 'grid');
+  const saved = await saveSnapshot(snapshot, serializeIndex(buildGridIndex(grids)), user!.id);
+  invalidateAreas();
+  await writeAudit(auditEntry({ at: saved.importedAt, what: 'account_change', actorId: user!.id, actorRole: user!.role, reportId: null, detail: `areas import ${saved.version} (previous ${saved.previous ?? '-'})`, from: saved.previous, to: saved.version }));
+  return {
+    body: {
+      version: saved.version,
+      previous: saved.previous,
+      grids: grids.length,
+      beats: snapshot.areas.filter((a) => a.level === 'beat').length,
+      areas: snapshot.areas.length,
+    },
+  };
+};
+
+/** Dead-lettered WeChat pushes (the inbox item was written; the push failed after retries). */
+export const pushDeadLetters: HandlerFn = async ({ query }) => ({ body: await listDeadLetters(query.limit, query.cursor) });
+
+/** Retries dead-lettered pushes once each, oldest first; a record leaves when its push is done. */
+export const replayPushes: HandlerFn = async ({ user, query }) => {
+  const summary = await replayDeadLetters({ limit: query.limit, cursor: query.cursor });
+  logger.info('push replay', { actorId: user!.id, ...summary, cursor: undefined });
+  return { body: summary };
+};
+
+/** Reports waiting for a person's look (flagged text or photos), oldest first. */
+export const moderationQueue: HandlerFn = async ({ query }) => {
+  const page = await listQueue(query.limit, query.cursor);
+  const records = await batchGetReports(page.items.map((i) => i.reportId));
+  return {
+    body: {
+      items: records.map((r) => ({ id: r.id, category: r.category, description: r.description, moderation: r.moderation, createdAt: r.createdAt, grid: { id: r.gridId, name: r.gridName } })),
+      cursor: page.cursor,
+    },
+  };
+};
+
+/** A reviewer approves (shown to all again) or hides (kept from other residents) a flagged report. */
+export const moderationDecision: HandlerFn = async ({ user, params, body }) => {
+  const r = await getReportRecord(params.id);
+  if (!r?.moderation) throw notFound('待审核事项');
+  const m = { ...r.moderation, reviewed: body.decision === 'approve' ? ('approved' as const) : ('hidden' as const) };
+  await setReportModeration(r.id, m);
+  for (const item of (await listQueue(100)).items.filter((i) => i.reportId === r.id)) await dequeue(item.sk);
+  await writeAudit(auditEntry({ at: new Date().toISOString(), what: 'account_change', actorId: user!.id, actorRole: user!.role, reportId: r.id, detail: `moderation ${body.decision}`, from: null, to: null }));
+  return { body: { id: r.id, moderation: m } };
 };

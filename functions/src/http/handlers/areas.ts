@@ -61,7 +61,8 @@ export const locate: HandlerFn = async ({ query }) => {
       street: ref(l.street),
       district: ref(l.district),
       station: ref(l.station),
-      routing: 'exact',
+      routing: found.mode,
+      ...(found.mode === 'nearest' ? { distanceMeters: found.meters } : {}),
     },
   };
 };

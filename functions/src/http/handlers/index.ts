@@ -10,8 +10,9 @@ import * as tasks from '#http/handlers/tasks';
 import * as admin from '#http/handlers/admin';
 import * as auth from '#http/handlers/auth';
 import * as stats from '#http/handlers/stats';
+import * as wechat from '#http/handlers/wechat';
 
-const modules: Record<string, Record<string, unknown>> = { system, dev, me, areas, uploads, reports, tasks, admin, auth, stats };
+const modules: Record<string, Record<string, unknown>> = { system, dev, me, areas, uploads, reports, tasks, admin, auth, stats, wechat };
 
 export function handlerFor(key: string): HandlerFn {
   const [mod, name] = key.split('.');

@@ -5,7 +5,7 @@ import { setConsent, setDuty } from '#store/users';
 import { config } from '#config';
 import { invalidInput } from '#domain/errors';
 import type { HandlerFn } from '#http/handler';
-import { createHash } from 'node:crypto';
+import { pseudonymOf } from '#flows/pseudonym';
 import { pseudonymiseMember } from '#store/reports';
 import { putUser } from '#store/users';
 import { auditEntry, writeAudit } from '#store/audit';
@@ -47,7 +47,7 @@ export const duty: HandlerFn = async ({ user, body }) => {
  */
 export const remove: HandlerFn = async ({ user }) => {
   const u = user!;
-  const pseudonym = `anon-${createHash('sha256').update(`${config.tokenSecret}:${u.id}`).digest('hex').slice(0, 12)}`;
+  const pseudonym = pseudonymOf(u.id);
   const reports = await pseudonymiseMember(u.id, pseudonym);
   await putUser({ ...u, name: '已注销用户', phone: null, openid: null, consentVersion: null, active: false, areaIds: [] });
   await writeAudit(auditEntry({ at: new Date().toISOString(), what: 'account_deleted', actorId: u.id, actorRole: u.role, reportId: null, detail: `memberships:${reports}`, from: null, to: null }));

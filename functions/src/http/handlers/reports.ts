@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, forbidden, invalidInput, notFound } from '#domain/errors';
 import { coversPlace, isStaff } from '#domain/roles';
 import { isOpen } from '#domain/lifecycle';
+import { hiddenFromPublic } from '#domain/moderation';
 import { distanceMeters, toWgs84 } from '#geo/datum';
 import * as flows from '#flows/reports';
 import { areasInForce } from '#flows/areas';
@@ -125,7 +126,8 @@ export const nearby: HandlerFn = async ({ user, query }) => {
   const now = new Date();
   const found = (await store.openReportsNear(query.category, here.lat, here.lng))
     .map((r) => ({ r, d: distanceMeters(here, r.location) }))
-    .filter(({ r, d }) => d <= NEARBY_METERS && isOpen(r.status))
+    // a report whose text or photos are flagged is not offered to other residents until reviewed
+    .filter(({ r, d }) => d <= NEARBY_METERS && isOpen(r.status) && !hiddenFromPublic(r.moderation))
     .sort((a, b) => a.d - b.d);
   return {
     body: {

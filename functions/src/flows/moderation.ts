@@ -1,0 +1,65 @@
+/**
+ * Moderation flows: the text check at filing time (synchronous), the photo check after
+ * processing (WeChat answers asynchronously), and the verdict's arrival. WeChat being unavailable
+ * never loses a report: the item is marked unchecked and a person reviews it.
+ */
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { config } from '#config';
+import { needsReview, type Moderation, type Verdict } from '#domain/moderation';
+import { logger } from '#log';
+import { mediaCheckAsync, msgSecCheck, type MediaCheckVerdict } from '#notify/wechat';
+import { s3Public } from '#store/clients';
+import { enqueue, saveTrace, setReportModeration, uploadOfTrace } from '#store/moderation';
+import { getReportRecord } from '#store/reports';
+import { getUpload, markUpload, photoObjectKeys } from '#store/uploads';
+import { getUser, type UserRecord } from '#store/users';
+
+/** scene 3 (论坛): user posts read by others — closest to a public hazard report */
+const SCENE = 3;
+
+export async function textVerdict(user: UserRecord, text: string): Promise<Verdict> {
+  if (user.role !== 'resident') return 'pass'; // staff filing for a caller
+  if (!user.openid) return 'unchecked';
+  try {
+    return (await msgSecCheck({ openid: user.openid, content: text, scene: SCENE })).suggest;
+  } catch (e) {
+    logger.warn('msgSecCheck unavailable; report queued for review', { error: (e as Error).message });
+    return 'unchecked';
+  }
+}
+
+/** After an upload is processed: ask WeChat about the image (the verdict comes as an event). */
+export async function startMediaCheck(uploadId: string, ownerId: string): Promise<void> {
+  const owner = await getUser(ownerId);
+  if (!owner || owner.role !== 'resident') {
+    await markUpload(uploadId, { moderation: 'pass' });
+    return;
+  }
+  try {
+    if (!owner.openid) throw new Error('no openid');
+    // WeChat fetches the image itself within its own deadline: a longer-lived signed link
+    const mediaUrl = await getSignedUrl(s3Public, new GetObjectCommand({ Bucket: config.bucket, Key: photoObjectKeys(uploadId).display }), { expiresIn: 3600 });
+    const { traceId } = await mediaCheckAsync({ openid: owner.openid, mediaUrl, scene: SCENE, mediaType: 'image' });
+    await saveTrace(traceId, uploadId);
+    await markUpload(uploadId, { moderation: 'pending' });
+  } catch (e) {
+    logger.warn('mediaCheckAsync unavailable; photo left for review', { uploadId, error: (e as Error).message });
+    await markUpload(uploadId, { moderation: 'unchecked' });
+  }
+}
+
+/** A verdict arrived: record it on the upload and, if it is already on a report, there too. */
+export async function onMediaVerdict(v: MediaCheckVerdict): Promise<boolean> {
+  const uploadId = await uploadOfTrace(v.traceId);
+  if (!uploadId) return false;
+  await markUpload(uploadId, { moderation: v.suggest });
+  const upload = await getUpload(uploadId);
+  if (!upload?.usedBy) return true;
+  const report = await getReportRecord(upload.usedBy);
+  if (!report) return true;
+  const m: Moderation = { text: report.moderation?.text ?? 'pass', photos: { ...(report.moderation?.photos ?? {}), [uploadId]: v.suggest }, reviewed: report.moderation?.reviewed ?? null };
+  await setReportModeration(report.id, m);
+  if (needsReview(m)) await enqueue(report.id, new Date().toISOString());
+  return true;
+}

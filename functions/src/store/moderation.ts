@@ -1,0 +1,62 @@
+/**
+ * The review queue and the link from a WeChat media-check trace back to its upload.
+ *
+ * Queue   PK MODQ#pending          SK <at>#<reportId>     one per report awaiting a person
+ * Trace   PK MEDIATRACE#<traceId>  SK TRACE               uploadId; ttl
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { doc } from '#store/clients';
+import { keys } from '#store/keys';
+import { config } from '#config';
+import { decodeCursor, encodeCursor } from '#store/cursor';
+import type { Moderation } from '#domain/moderation';
+import type { TxItem } from '#store/tx';
+
+const table = () => config.tableName;
+const QUEUE = 'MODQ#pending';
+
+export const queueItem = (reportId: string, at: string): TxItem => ({
+  Put: { TableName: table(), Item: { PK: QUEUE, SK: `${at}#${reportId}`, type: 'modq', reportId, at } },
+});
+
+export async function enqueue(reportId: string, at: string): Promise<void> {
+  await doc.send(new PutCommand(queueItem(reportId, at).Put as ConstructorParameters<typeof PutCommand>[0]));
+}
+
+export async function listQueue(limit: number, cursor?: string) {
+  const out = await doc.send(
+    new QueryCommand({ TableName: table(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': QUEUE }, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, 'modq') }),
+  );
+  return { items: (out.Items ?? []).map((i) => ({ reportId: String(i.reportId), at: String(i.at), sk: String(i.SK) })), cursor: encodeCursor(out.LastEvaluatedKey, 'modq') };
+}
+
+export async function dequeue(sk: string): Promise<void> {
+  await doc.send(new DeleteCommand({ TableName: table(), Key: { PK: QUEUE, SK: sk } }));
+}
+
+/** Sets the report's moderation without touching its version (it is not a step of the loop). */
+export async function setReportModeration(reportId: string, m: Moderation): Promise<void> {
+  await doc.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.report(reportId),
+      UpdateExpression: 'SET moderation = :m',
+      ConditionExpression: 'attribute_exists(PK)',
+      ExpressionAttributeValues: { ':m': m },
+    }),
+  );
+}
+
+export async function saveTrace(traceId: string, uploadId: string): Promise<void> {
+  await doc.send(
+    new PutCommand({
+      TableName: table(),
+      Item: { PK: `MEDIATRACE#${traceId}`, SK: 'TRACE', type: 'mediatrace', uploadId, ttl: Math.floor(Date.now() / 1000) + 7 * 86400 },
+    }),
+  );
+}
+
+export async function uploadOfTrace(traceId: string): Promise<string | null> {
+  const out = await doc.send(new GetCommand({ TableName: table(), Key: { PK: `MEDIATRACE#${traceId}`, SK: 'TRACE' } }));
+  return (out.Item?.uploadId as string | undefined) ?? null;
+}
