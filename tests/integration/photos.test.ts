@@ -12,6 +12,8 @@ let stack: TestStack;
 beforeAll(async () => {
   // Short-lived links, so the test can watch one expire.
   process.env.PHOTO_LINK_TTL_SECONDS = '2';
+  // and short-lived upload links, so one can lapse
+  process.env.UPLOAD_TTL_SECONDS = '2';
   stack = await startTestStack();
 });
 afterAll(async () => {
@@ -87,5 +89,22 @@ describe('photos', () => {
     expect(reason).toBe('not_an_image');
     // and nobody else may even ask about it
     expect((await api.get(`/v1/uploads/${id}`, RESIDENT2)).status).toBe(404);
+  });
+
+  it('refuses an upload whose link lapsed before the photo arrived, and the expiry job marks it', async () => {
+    const { api } = stack;
+    const r = await api.post('/v1/uploads', { contentType: 'image/jpeg', size: 1000 }, RESIDENT);
+    expect(r.status).toBe(201);
+    expect(Date.parse(r.json.expiresAt) - Date.now()).toBeLessThanOrEqual(2000);
+    await new Promise((res) => setTimeout(res, 2500));
+    const status = await api.get(`/v1/uploads/${r.json.uploadId}`, RESIDENT);
+    expect(status.json).toMatchObject({ status: 'failed', reason: 'expired' });
+    const report = await api.post('/v1/reports', { category: 'other', description: '过期的照片', location: await pointIn(api, GRID), photos: [r.json.uploadId] }, RESIDENT);
+    expect(report.status).toBe(400);
+    expect(report.json.error).toMatchObject({ code: 'invalid_upload', details: { reason: 'expired' } });
+    const { handler } = await import('../../functions/src/events/expire-uploads.ts');
+    const out = await handler(new Date(Date.now() + 10 * 60_000));
+    expect(out.expired).toBeGreaterThanOrEqual(1);
+    expect((await api.get(`/v1/uploads/${r.json.uploadId}`, RESIDENT)).json).toMatchObject({ status: 'failed', reason: 'expired' });
   });
 });
