@@ -79,12 +79,15 @@ export class Api {
     return r.json.uploadId as string;
   }
 
-  /** Uploads and waits until processing marked it ready (or failed). */
+  /**
+   * Uploads and waits until processing marked it ready (or failed) and WeChat's image check has
+   * answered, so no later background write surprises a test that compares the table.
+   */
   async uploadReady(as: string, bytes: Buffer, contentType = 'image/jpeg'): Promise<string> {
     const id = await this.upload(as, bytes, contentType);
     for (let i = 0; i < 100; i++) {
       const s = await this.get(`/v1/uploads/${id}`, as);
-      if (s.json?.status === 'ready') return id;
+      if (s.json?.status === 'ready' && s.json.moderation !== 'pending') return id;
       if (s.json?.status === 'failed') throw new Error(`upload ${id} failed: ${s.json.reason}`);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -61,6 +61,8 @@ export const get: HandlerFn = async ({ user, params }) => {
       ...(expired ? { reason: 'expired' } : u.reason ? { reason: u.reason } : {}),
       contentType: u.contentType,
       expiresAt: u.expiresAt,
+      // WeChat's image check: 'pending' until its verdict arrives (may be minutes)
+      ...(u.moderation ? { moderation: u.moderation } : {}),
     },
   };
 };
