@@ -141,7 +141,8 @@ function allRequests(): fc.Arbitrary<Req> {
     fc.stringMatching(/^[A-Za-z0-9_-]{65,200}$/),
     unicode(20).filter((s) => !ID.test(s)),
     ascii(20).filter((s) => !ID.test(s)),
-    fc.constantFrom('../x', '..\\x', 'a/b', 'a b', '中文', 'null', 'R1;DROP TABLE', "' OR 1=1 --", '%00', '<script>'),
+    // ('null' is a well-formed id, so it is not here)
+    fc.constantFrom('../x', '..\\x', 'a/b', 'a b', '中文', 'R1;DROP TABLE', "' OR 1=1 --", '%00', '<script>'),
   );
   /** an id of the right form that names nothing */
   const missingId = fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/).map((s) => `zz${s}`.slice(0, 64));

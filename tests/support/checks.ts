@@ -62,7 +62,8 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function uploadSettled(api: Api, as: string, id: string): Promise<any> {
   for (let i = 0; i < 200; i++) {
     const s = await api.get(`/v1/uploads/${id}`, as);
-    if (s.json?.status === 'ready' || s.json?.status === 'failed') return s.json;
+    // ready and judged by WeChat's image check (whose verdict arrives a moment later)
+    if ((s.json?.status === 'ready' && s.json.moderation !== 'pending') || s.json?.status === 'failed') return s.json;
     await sleep(50);
   }
   throw new Error(`upload ${id} never finished processing`);

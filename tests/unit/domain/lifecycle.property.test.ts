@@ -36,6 +36,12 @@ import {
 } from './fixtures.ts';
 
 const RUNS = { numRuns: 500 };
+/**
+ * The any-sequence property also checks its generator reached every status and action; that
+ * coverage is a fact about one sample, so that property runs on a fixed seed (reproducible), with
+ * more runs. The other properties draw fresh samples every run.
+ */
+const COVERAGE_RUNS = { numRuns: 1500, seed: 20261123 };
 const SIDES: readonly Side[] = ['grid', 'police'];
 /** Names a dispatch may carry: every person, an inactive account, and nobody. */
 const TARGET_IDS = [...ALL_ACTORS.map((a) => a.id), INACTIVE_W1.id, 'ghost'];
@@ -175,7 +181,7 @@ describe('(a) any sequence of commands', () => {
           expect(STATUSES).toContain(r.status);
         },
       ),
-      RUNS,
+      COVERAGE_RUNS,
     );
     // the generator really drives reports around the whole loop
     expect([...reached].sort()).toEqual([...STATUSES].sort());

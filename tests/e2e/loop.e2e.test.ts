@@ -1,0 +1,218 @@
+/**
+ * The closed loop as people do it, in headless Chromium on the h5 build (375x667 phones):
+ * a resident files a report with a real photo through the file chooser; the grid worker finds
+ * it in the inbox and takes it through accept, dispatch-to-self, start and resolve with an
+ * after-photo; the grid leader verifies and closes; the resident rates it. Three browser
+ * contexts, no console errors, a screenshot of every screen in tests/e2e/artifacts/.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import sharp from 'sharp';
+import type { Browser, Page } from 'playwright-core';
+import type { Stack } from '../../functions/local/stack.ts';
+import { H5_DIR } from './build-h5.ts';
+import { launch, phone, type Phone } from './support.ts';
+import { Api } from '../support/stack.ts';
+
+let stack: Stack;
+let api: Api;
+let browser: Browser;
+const phones: Phone[] = [];
+
+/** A real JPEG: a corridor with an e-bike on charge (drawn), as a phone camera would give. */
+async function photo(name: string, hue: number): Promise<string> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900">
+    <rect width="1200" height="900" fill="hsl(${hue},25%,82%)"/>
+    <rect x="0" y="650" width="1200" height="250" fill="hsl(${hue},10%,55%)"/>
+    <rect x="820" y="120" width="220" height="530" fill="#8a6d4b"/>
+    <circle cx="330" cy="640" r="95" fill="none" stroke="#222" stroke-width="22"/>
+    <circle cx="640" cy="640" r="95" fill="none" stroke="#222" stroke-width="22"/>
+    <path d="M330 640 L450 470 L600 470 L640 640" stroke="#c0392b" stroke-width="26" fill="none"/>
+    <path d="M600 470 C 760 300 900 260 1000 200" stroke="#111" stroke-width="8" fill="none"/>
+  </svg>`;
+  const file = join(tmpdir(), `wsb-e2e-${name}-${randomBytes(3).toString('hex')}.jpg`);
+  writeFileSync(file, await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer());
+  return file;
+}
+
+/** Picks a file through the page's file chooser, as a person does. */
+async function choosePhoto(page: Page, file: string, trigger: () => Promise<void>) {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), trigger()]);
+  await chooser.setFiles(file);
+}
+
+const byTestId = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).first();
+const actionButton = (page: Page, action: string) => page.locator(`taro-button-core[data-action="${action}"]`);
+const sheetButton = (page: Page, text: string) => page.locator('[data-testid="action-sheet"] taro-button-core', { hasText: text });
+
+async function login(p: Phone, userId: string) {
+  await p.page.goto('/');
+  await byTestId(p.page, `user-${userId}`).click();
+}
+
+beforeAll(async () => {
+  const { startStack } = await import('../../functions/local/stack.ts');
+  stack = await startStack({
+    port: 0,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `e2e-${randomBytes(4).toString('hex')}`,
+    bucket: `e2e-${randomBytes(4).toString('hex')}`,
+    staticDir: H5_DIR,
+    streamIntervalMs: 50,
+  });
+  api = new Api(stack.url);
+  browser = await launch();
+});
+
+afterAll(async () => {
+  for (const p of phones) await p.context.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('the closed loop in the browser', () => {
+  it('resident reports with a photo, the grid worker resolves, the grid leader closes, the resident rates', async () => {
+    // who will handle it: the default point of the h5 app is the first grid's centroid
+    const firstGrid = (await api.get('/v1/areas?level=grid')).json.items[0];
+    const users = (await api.get('/v1/dev/users')).json.items as Array<{ id: string; role: string; areaIds: string[] }>;
+    const worker = users.find((u) => u.role === 'grid_worker' && u.areaIds.includes(firstGrid.id))!;
+    const leader = users.find((u) => u.role === 'grid_leader' && u.areaIds.includes(firstGrid.parentId))!;
+    expect(worker && leader).toBeTruthy();
+    const before = await photo('before', 40);
+    const after = await photo('after', 140);
+
+    // ---------- resident ----------
+    const resident = await phone(browser, stack.url, 'resident');
+    phones.push(resident);
+    const r = resident.page;
+    const scripts = new Set<string>();
+    r.on('response', (res) => {
+      if (res.request().resourceType() === 'script') scripts.add(new URL(res.url()).pathname);
+    });
+    await r.goto('/');
+    await byTestId(r, 'dev-users').waitFor();
+    await resident.shot('login');
+
+    // h5 first load: the JS fetched to show the first screen, gzipped as a server would send it
+    const firstLoad = [...scripts].reduce((sum, path) => sum + gzipSync(readFileSync(join(H5_DIR, path))).length, 0);
+    console.log(`h5 first load: ${scripts.size} scripts, ${(firstLoad / 1024).toFixed(1)} KB gzipped`);
+    expect(firstLoad).toBeLessThanOrEqual(300 * 1024);
+
+    await byTestId(r, 'user-u-res-zhang').click();
+    await byTestId(r, 'report-now').waitFor();
+    await r.getByText('还没有上报').waitFor();
+    await resident.shot('home-empty');
+
+    await byTestId(r, 'report-now').click();
+    await byTestId(r, 'report-form').waitFor();
+    await byTestId(r, 'routed-grid').waitFor();
+    await resident.shot('report-form');
+
+    // fire and gas come with the 119 / 110 notice first
+    await byTestId(r, 'category-gas_hazard').click();
+    await byTestId(r, 'emergency-notice').waitFor();
+    await resident.shot('report-emergency-notice');
+    await byTestId(r, 'category-ebike_charging').click();
+    expect(await byTestId(r, 'emergency-notice').count()).toBe(0);
+
+    await choosePhoto(r, before, () => byTestId(r, 'add-photo').click());
+    await r.getByText('已上传').waitFor({ timeout: 30_000 });
+    await r.locator('[data-testid="description"] textarea').fill('3栋2单元楼道里有电动车在充电，电线从一楼窗户拉出来');
+    expect(await byTestId(r, 'routed-grid').textContent()).toContain(firstGrid.name);
+    await resident.shot('report-filled');
+
+    // tapping "提交上报" twice files one report
+    const submit = byTestId(r, 'submit');
+    await submit.click();
+    await submit.click({ force: true, timeout: 2000 }).catch(() => undefined);
+    await byTestId(r, 'report-detail').waitFor();
+    await byTestId(r, 'holder').waitFor();
+    await resident.shot('report-sent');
+    const mine = (await api.get('/v1/reports?scope=mine', 'u-res-zhang')).json.items;
+    expect(mine).toHaveLength(1);
+    const reportId = mine[0].id as string;
+    expect(await byTestId(r, 'timeline').textContent()).toContain('上报');
+
+    // ---------- grid worker ----------
+    const gw = await phone(browser, stack.url, 'grid-worker');
+    phones.push(gw);
+    const w = gw.page;
+    await login(gw, worker.id);
+    await byTestId(w, 'task').waitFor();
+    await byTestId(w, 'countdown').waitFor();
+    await gw.shot('inbox');
+    await byTestId(w, 'task').click();
+    await byTestId(w, 'task-detail').waitFor();
+    await byTestId(w, 'photo-thumb').waitFor();
+    expect(await byTestId(w, 'reporter').textContent()).toMatch(/138\*{4}8001/);
+    await gw.shot('task-reported');
+
+    await actionButton(w, 'accept').click();
+    await actionButton(w, 'dispatch').waitFor();
+    await gw.shot('task-accepted');
+
+    await actionButton(w, 'dispatch').click();
+    await byTestId(w, 'action-sheet').waitFor();
+    await w.getByText('派给自己').waitFor();
+    await gw.shot('task-dispatch-sheet');
+    await sheetButton(w, '确认派单').click();
+    await actionButton(w, 'start').waitFor();
+
+    await actionButton(w, 'start').click();
+    await actionButton(w, 'resolve').waitFor();
+    await gw.shot('task-in-progress');
+
+    await actionButton(w, 'resolve').click();
+    await byTestId(w, 'action-sheet').waitFor();
+    await w.locator('[data-testid="resolve-note"] textarea').fill('已劝导住户将电动车移至小区集中充电点，拆除飞线');
+    await choosePhoto(w, after, () => w.locator('[data-testid="action-sheet"] [data-testid="add-photo"]').click());
+    await w.locator('[data-testid="action-sheet"]').getByText('已上传').waitFor({ timeout: 30_000 });
+    await gw.shot('task-resolve-sheet');
+    await sheetButton(w, '确认办结').click();
+    await w.getByText('这个任务现在不需要您操作').waitFor();
+    await gw.shot('task-resolved');
+
+    // ---------- grid leader ----------
+    const gl = await phone(browser, stack.url, 'grid-leader');
+    phones.push(gl);
+    const l = gl.page;
+    await login(gl, leader.id);
+    await byTestId(l, 'task').waitFor();
+    await gl.shot('inbox');
+    await l.locator('[data-testid="task"]', { hasText: '电动车' }).first().click();
+    await actionButton(l, 'verify').waitFor();
+    await gl.shot('task-to-verify');
+    await actionButton(l, 'verify').click();
+    await actionButton(l, 'close').waitFor();
+    await actionButton(l, 'close').click();
+    await l.getByText('这个任务现在不需要您操作').waitFor();
+    await gl.shot('task-closed');
+
+    // ---------- resident rates ----------
+    await r.reload();
+    await byTestId(r, 'rating-form').waitFor();
+    await resident.shot('report-closed-survey');
+    await byTestId(r, 'score-satisfied').click();
+    await r.locator('[data-testid="rating-form"] taro-button-core').click();
+    await byTestId(r, 'rating-done').waitFor();
+    await resident.shot('report-rated');
+    const timeline = (await byTestId(r, 'timeline').textContent()) ?? '';
+    for (const step of ['上报', '受理', '派单', '开始处置', '办结', '核查通过', '结案']) expect(timeline).toContain(step);
+
+    const final = (await api.get(`/v1/reports/${reportId}`, 'u-res-zhang')).json;
+    expect(final.status).toBe('closed');
+    expect(final.rating.score).toBe('satisfied');
+    expect(final.photos.map((p: { kind: string }) => p.kind).sort()).toEqual(['after', 'report']);
+
+    // home shows it closed
+    await r.goto('/');
+    await byTestId(r, 'my-report').waitFor();
+    await resident.shot('home-with-report');
+
+    expect(phones.flatMap((p) => p.errors)).toEqual([]);
+  });
+});

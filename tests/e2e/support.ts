@@ -1,0 +1,63 @@
+/**
+ * Browser side of the e2e tests: Debian's Chromium driven by playwright-core (no browser is ever
+ * downloaded), phones at 375x667, each console error and page error recorded, screenshots kept
+ * under tests/e2e/artifacts/ (ignored by git) so a person can look at every screen.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), 'artifacts');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launch(): Promise<Browser> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+export interface Phone {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  /** console errors and uncaught page errors seen so far */
+  errors: string[];
+  shot(name: string): Promise<string>;
+}
+
+let shotNo = 0;
+
+export async function phone(browser: Browser, baseURL: string, name: string, viewport = { width: 375, height: 667 }): Promise<Phone> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`[${name}] console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`[${name}] pageerror: ${e.message}`));
+  return {
+    name,
+    context,
+    page,
+    errors,
+    async shot(label: string) {
+      const file = join(ARTIFACTS, `${String(++shotNo).padStart(2, '0')}-${name}-${label}.png`);
+      // Taro's h5 pages scroll inside their own container, so a "full page" shot would stop at
+      // the fold: grow the window to the page's height for the picture, then put it back.
+      await page.waitForTimeout(350); // let toasts and sheets finish animating
+      const height = await page.evaluate(() => {
+        const el = document.querySelector('.taro_page_show:last-of-type') ?? document.body;
+        return Math.max(el.scrollHeight + (document.getElementById('taro-navigation-bar')?.offsetHeight ?? 0), window.innerHeight);
+      });
+      const size = page.viewportSize()!;
+      if (height > size.height) await page.setViewportSize({ width: size.width, height: Math.min(height, 4000) });
+      await page.screenshot({ path: file });
+      if (height > size.height) await page.setViewportSize(size);
+      return file;
+    },
+  };
+}

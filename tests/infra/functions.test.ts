@@ -1,0 +1,111 @@
+/** Functions are derived from the tables; each has its own log group with retention. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ROUTES } from '../../functions/src/http/routes.ts';
+import { SCHEDULES } from '../../functions/src/events/schedules.ts';
+import { EVENT_ENTRIES, functionSpecs } from '../../infra/src/catalog.ts';
+import { synth } from './support.ts';
+
+describe('functions stack', () => {
+  const s = synth();
+  const fns = s.resources('AWS::Lambda::Function');
+
+  it('deploys one function per non-local fn group, per event entry, and per schedule', () => {
+    const groups = new Set(ROUTES.filter((r) => !r.localOnly).map((r) => r.fn));
+    const names = functionSpecs().map((f) => f.name);
+    expect(names.sort()).toEqual(
+      [...[...groups].map((g) => `api-${g}`), ...Object.keys(EVENT_ENTRIES), ...SCHEDULES.map((x) => `schedule-${x.name}`)].sort(),
+    );
+    expect(s.templates.functions.findResources('AWS::Lambda::Function')).toSatisfy((r: object) => Object.keys(r).length === names.length);
+  });
+
+  it('gives every Lambda function in the app a log group with retention', () => {
+    expect(fns.length).toBeGreaterThan(functionSpecs().length); // ours + the notification custom resource
+    for (const { stack, id, resource } of fns) {
+      const ref = resource.Properties?.LoggingConfig?.LogGroup?.Ref as string | undefined;
+      expect(ref, `${stack}/${id} has no LoggingConfig.LogGroup`).toBeDefined();
+      const group = s.resources('AWS::Logs::LogGroup').find((g) => g.stack === stack && g.id === ref);
+      expect(group?.resource.Properties?.RetentionInDays, `${stack}/${id}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs Node 22 on arm64, except where a native module ships x64 binaries', () => {
+    for (const f of s.stacks.functions.functions) {
+      const cfn = f.fn.node.defaultChild as any;
+      const props = s.templates.functions.findResources('AWS::Lambda::Function')[s.stacks.functions.getLogicalId(cfn)] as any;
+      expect(props.Properties.Runtime).toBe('nodejs22.x');
+      expect(props.Properties.Architectures).toEqual([f.spec.name === 'events-photos' ? 'x86_64' : 'arm64']);
+    }
+  });
+
+  it('passes table, bucket, secret ARNs and Powertools settings in the environment (never a secret value)', () => {
+    for (const f of s.stacks.functions.functions) {
+      const cfn = f.fn.node.defaultChild as any;
+      const env = (s.templates.functions.findResources('AWS::Lambda::Function')[s.stacks.functions.getLogicalId(cfn)] as any).Properties.Environment.Variables;
+      expect(Object.keys(env)).toEqual(expect.arrayContaining(['TABLE_NAME', 'PHOTO_BUCKET', 'POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL', 'STAGE']));
+      expect(env).not.toHaveProperty('TOKEN_SECRET');
+      expect(env).not.toHaveProperty('WSB_LOCAL');
+      expect('TOKEN_SECRET_ARN' in env, f.spec.name).toBe(f.access.tokenSecret);
+      expect('WECHAT_SECRET_ARN' in env, f.spec.name).toBe(f.access.wechatSecret);
+    }
+  });
+
+  it('gives WeChat callers the AppID and template ids from context, and nobody else', () => {
+    const w = synth({ wechatAppId: 'wx0123456789abcdef', wechatTemplates: 'task=T1,survey=T2' });
+    for (const f of w.stacks.functions.functions) {
+      const cfn = f.fn.node.defaultChild as any;
+      const env = (w.templates.functions.findResources('AWS::Lambda::Function')[w.stacks.functions.getLogicalId(cfn)] as any).Properties.Environment.Variables;
+      if (f.access.wechatSecret) expect(env, f.spec.name).toMatchObject({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_TEMPLATE_TASK: 'T1', WECHAT_TEMPLATE_SURVEY: 'T2' });
+      else expect(Object.keys(env).filter((k) => k.startsWith('WECHAT_')), f.spec.name).toEqual([]);
+    }
+    expect(() => synth({ wechatTemplates: 'birthday=T3' })).toThrow(/kind one of/);
+    expect(() => synth({ wechatAppId: 'not-an-appid' })).toThrow(/AppID/);
+  });
+
+  it('uses log retention by stage', () => {
+    const prod = synth({ stage: 'prod' });
+    for (const g of Object.values(prod.templates.functions.findResources('AWS::Logs::LogGroup')) as any[]) {
+      expect(g.Properties.RetentionInDays).toBe(180);
+      expect(g.DeletionPolicy).toBe('Retain');
+    }
+  });
+});
+
+describe('catalog', () => {
+  afterEach(() => {
+    vi.doUnmock('../../functions/src/http/routes.ts');
+    vi.doUnmock('../../functions/src/events/schedules.ts');
+    vi.doUnmock('node:fs');
+    vi.resetModules();
+  });
+
+  it('fails loudly when a fn group has no entry file', async () => {
+    vi.resetModules();
+    vi.doMock('../../functions/src/http/routes.ts', async (importOriginal) => {
+      const real = await importOriginal<typeof import('../../functions/src/http/routes.ts')>();
+      return { ...real, ROUTES: [...real.ROUTES, { method: 'GET', path: '/v1/ghost', handler: 'ghost.get', fn: 'ghost', summary: 'x', auth: 'none' }] };
+    });
+    const { functionSpecs: specs } = await import('../../infra/src/catalog.ts');
+    expect(() => specs()).toThrow(/functions\/src\/entry\/api-ghost\.ts/);
+  });
+
+  it('picks up a new schedule row (and fails loudly without its entry)', async () => {
+    vi.resetModules();
+    vi.doMock('../../functions/src/events/schedules.ts', async (importOriginal) => {
+      const real = await importOriginal<typeof import('../../functions/src/events/schedules.ts')>();
+      return { ...real, SCHEDULES: [...real.SCHEDULES, { name: 'stats', everyMinutes: 60, module: 'stats', description: 'x' }] };
+    });
+    const { functionSpecs: specs } = await import('../../infra/src/catalog.ts');
+    expect(() => specs()).toThrow(/functions\/src\/entry\/schedule-stats\.ts/);
+  });
+
+  it('fails loudly on an entry file that nothing deploys', async () => {
+    vi.resetModules();
+    vi.doMock('node:fs', async (importOriginal) => {
+      const real = await importOriginal<typeof import('node:fs')>();
+      const readdirSync = ((dir: string) => [...(real.readdirSync(dir) as string[]), 'events-mystery.ts']) as typeof real.readdirSync;
+      return { ...real, readdirSync, default: { ...real, readdirSync } };
+    });
+    const { functionSpecs: specs } = await import('../../infra/src/catalog.ts');
+    expect(() => specs()).toThrow(/events-mystery\.ts is not deployed/);
+  });
+});
