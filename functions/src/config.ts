@@ -28,8 +28,6 @@ export const config = {
   s3Endpoint: process.env.S3_ENDPOINT || undefined,
   /** what browsers and phones use to reach object storage (the gateway proxies /s3 locally) */
   s3PublicEndpoint: process.env.S3_PUBLIC_ENDPOINT || process.env.S3_ENDPOINT || undefined,
-  /** HS256 secret for access tokens; the local default is useless anywhere else by design */
-  tokenSecret: str('TOKEN_SECRET', local ? 'local-dev-secret-not-for-production-use-0123456789' : ''),
   tokenTtlSeconds: num('TOKEN_TTL_SECONDS', 3600),
   uploadMaxBytes: num('UPLOAD_MAX_BYTES', 10 * 1024 * 1024),
   uploadTtlSeconds: num('UPLOAD_TTL_SECONDS', 300),
@@ -41,6 +39,4 @@ export const config = {
   retentionDays: num('RETENTION_DAYS', 180),
 } as const;
 
-if (!config.tokenSecret || config.tokenSecret.length < 32) {
-  throw new Error('config: TOKEN_SECRET must be set to at least 32 characters');
-}
+// Secrets (the token key, WeChat credentials) are not configuration: see secrets.ts.

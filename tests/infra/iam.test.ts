@@ -43,7 +43,7 @@ describe('IAM', () => {
       if (!actions.length) continue;
       for (const r of asArray<unknown>(statement.Resource)) {
         const text = JSON.stringify(r);
-        expect(text, where).toMatch(/PhotoBucketArn"\}, "\/(uploads|photos)\/\*"|Weishibao-dev-Storage[:-]\w*Photos\w*Arn\w*"|Weishibao-dev-Storage-PhotoBucketArn/);
+        expect(text, where).toMatch(/PhotoBucketArn"\}, "\/(uploads|photos|areas)\/\*"|Weishibao-dev-Storage[:-]\w*Photos\w*Arn\w*"|Weishibao-dev-Storage-PhotoBucketArn/);
       }
     }
   });

@@ -71,7 +71,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('acknowledges IAM5 only for object-key prefixes of the photo bucket', () => {
     for (const a of acknowledgments(synth()).filter((x) => x.id.startsWith('AwsSolutions-IAM5'))) {
-      expect(a.id).toMatch(/^AwsSolutions-IAM5\[Resource::Weishibao-dev-Storage-PhotoBucketArn\/(uploads|photos)\/\*\]$/);
+      expect(a.id).toMatch(/^AwsSolutions-IAM5\[Resource::Weishibao-dev-Storage-PhotoBucketArn\/(uploads|photos|areas)\/\*\]$/);
     }
   });
 });

@@ -227,8 +227,9 @@ describe('tokens', () => {
   }
 
   async function badTokens(): Promise<Record<string, string>> {
-    const { config } = await import('../../functions/src/config.ts');
-    const secret = new TextEncoder().encode(config.tokenSecret);
+    const secrets = await import('../../functions/src/secrets.ts');
+    await secrets.loadSecrets();
+    const secret = new TextEncoder().encode(secrets.tokenSecret());
     const wrongSecret = new TextEncoder().encode('x'.repeat(48));
     const now = Math.floor(Date.now() / 1000);
     const sign = (claims: Record<string, unknown>, key = secret, sub = RESIDENT) =>
@@ -273,8 +274,9 @@ describe('tokens', () => {
     const { api } = stack;
     const tokens = await badTokens();
     // the control: a properly signed token from the same secret works
-    const { config } = await import('../../functions/src/config.ts');
-    const good = await new SignJWT({ kind: 'access' }).setProtectedHeader({ alg: 'HS256' }).setSubject(RESIDENT).setIssuer('weishibao').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(config.tokenSecret));
+    const secrets = await import('../../functions/src/secrets.ts');
+    await secrets.loadSecrets();
+    const good = await new SignJWT({ kind: 'access' }).setProtectedHeader({ alg: 'HS256' }).setSubject(RESIDENT).setIssuer('weishibao').setIssuedAt().setExpirationTime('10m').sign(new TextEncoder().encode(secrets.tokenSecret()));
     expect((await api.call('GET', '/v1/me', { headers: { authorization: `Bearer ${good}` } })).json.id).toBe(RESIDENT);
 
     const before = await settled();

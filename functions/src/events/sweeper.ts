@@ -10,6 +10,7 @@ import { keys } from '#store/keys';
 import { config } from '#config';
 import { fireTimer } from '#flows/timers';
 import { logger } from '#log';
+import { loadSecrets } from '#secrets';
 
 const HOUR = 3_600_000;
 /** how far back a first run (or one after a long outage) looks */
@@ -19,6 +20,7 @@ const CURSOR = keys.sweeperCursor();
 const hourStart = (ms: number) => Math.floor(ms / HOUR) * HOUR;
 
 export async function handler(now = new Date()): Promise<{ fired: number; buckets: number }> {
+  await loadSecrets(); // retention pseudonymises with the server's key
   const nowMs = now.getTime();
   const saved = await doc.send(new GetCommand({ TableName: config.tableName, Key: CURSOR, ConsistentRead: true }));
   const from = Math.max(hourStart(nowMs) - MAX_LOOKBACK_HOURS * HOUR, saved.Item ? Date.parse(String(saved.Item.bucket)) : 0);

@@ -1,6 +1,6 @@
 /** An irreversible stand-in for a person's id, stable for that person (keyed by the server secret). */
 import { createHmac } from 'node:crypto';
-import { config } from '#config';
+import { tokenSecret } from '#secrets';
 
 export const pseudonymOf = (userId: string): string =>
-  `anon-${createHmac('sha256', config.tokenSecret).update(`pseudonym:${userId}`).digest('hex').slice(0, 12)}`;
+  `anon-${createHmac('sha256', tokenSecret()).update(`pseudonym:${userId}`).digest('hex').slice(0, 12)}`;

@@ -5,9 +5,11 @@
  */
 import { SignJWT, jwtVerify, errors } from 'jose';
 import { config } from '#config';
+import { tokenSecret } from '#secrets';
 import { DomainError } from '#domain/errors';
 
-const secret = new TextEncoder().encode(config.tokenSecret);
+// the key is read per call: secrets refresh, and are loaded before any handler runs
+const secret = () => new TextEncoder().encode(tokenSecret());
 const ISSUER = 'weishibao';
 
 export async function issueToken(userId: string, kind: 'access' | 'refresh' = 'access'): Promise<string> {
@@ -18,12 +20,12 @@ export async function issueToken(userId: string, kind: 'access' | 'refresh' = 'a
     .setIssuer(ISSUER)
     .setIssuedAt()
     .setExpirationTime(`${ttl}s`)
-    .sign(secret);
+    .sign(secret());
 }
 
 export async function verifyToken(token: string, kind: 'access' | 'refresh' = 'access'): Promise<string> {
   try {
-    const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, secret(), { issuer: ISSUER, algorithms: ['HS256'] });
     if (payload.kind !== kind || typeof payload.sub !== 'string') throw new DomainError('unauthenticated', '登录凭证无效');
     return payload.sub;
   } catch (e) {

@@ -8,7 +8,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { logger } from '#log';
 import { runInRequest } from '#request-context';
-import { ZodError, type z } from 'zod';
+import { loadSecrets } from '#secrets';
+import * as z from 'zod';
 import { config } from '#config';
 import { DomainError } from '#domain/errors';
 import { getUser, type UserRecord } from '#store/users';
@@ -69,6 +70,7 @@ const parse = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGat
   before: async (request) => {
     const carrier = request.context as CtxCarrier;
     carrier.wsbStarted = Date.now();
+    await loadSecrets();
     const event = request.event;
     const headers = lowerHeaders(event.headers);
     const raw = rawBody(event);
@@ -113,7 +115,7 @@ export function errorResponse(e: unknown, requestId: string): APIGatewayProxyRes
   if (e instanceof DomainError) {
     return json(e.status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
   }
-  if (e instanceof ZodError) return json(400, { error: { code: 'invalid_input', message: '参数不合法' } });
+  if (e instanceof z.ZodError) return json(400, { error: { code: 'invalid_input', message: '参数不合法' } });
   logger.error('unhandled error', { requestId, error: e as Error });
   return json(500, { error: { code: 'internal', message: '服务暂时不可用，请稍后重试', details: { requestId } } });
 }

@@ -1,6 +1,6 @@
 /** The OpenAPI document, generated from the route table and the same zod schemas the handlers use. */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROUTES } from '#http/routes';
 import { ErrorBody } from '#http/schemas';
 

@@ -2,7 +2,7 @@
  * Request and response schemas (zod). The handlers validate with these and the served OpenAPI
  * document is generated from them, so the contract and the code cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORY_CODES } from '#domain/categories';
 import { STAFF_ACTIONS, STATUSES } from '#domain/lifecycle';
 import { ROLES } from '#domain/roles';

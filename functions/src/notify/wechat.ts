@@ -20,22 +20,22 @@
  * - message push signature miniprogram/dev/framework/server-ability/message-push.html
  *
  * Configuration (read once, lazily, so tests can set the environment before the first call):
- * WECHAT_API_BASE (default https://api.weixin.qq.com), WECHAT_APPID / WECHAT_SECRET (local
- * defaults wx-local-appid / local-secret), WECHAT_TIMEOUT_MS (default 5000).
+ * WECHAT_API_BASE (default https://api.weixin.qq.com), WECHAT_TIMEOUT_MS (default 5000); the
+ * appId / appSecret come from secrets.ts (Secrets Manager in the cloud, local defaults locally).
  *
  * Nothing here logs: URLs carry the secret or the access token and bodies carry personal data.
  * Errors carry the API name, WeChat's errcode and errmsg (which includes WeChat's `rid`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { loadSecrets, wechatCredentials } from '#secrets';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
 // ---------------------------------------------------------------------------------------------
 
+/** Where and how patiently; the app's credentials are secrets (secrets.ts), read per call. */
 interface WechatConfig {
   base: string;
-  appid: string;
-  secret: string;
   timeoutMs: number;
 }
 
@@ -54,8 +54,6 @@ function wechatConfig(): WechatConfig {
   }
   config = {
     base: env('WECHAT_API_BASE', 'https://api.weixin.qq.com').replace(/\/+$/, ''),
-    appid: env('WECHAT_APPID', 'wx-local-appid'),
-    secret: env('WECHAT_SECRET', 'local-secret'),
     timeoutMs,
   };
   return config;
@@ -144,6 +142,7 @@ interface Call {
 
 /** One HTTP call. Resolves with the JSON body when errcode is absent or 0; throws WechatError otherwise. */
 async function call({ api, method, path, query, body }: Call): Promise<Json> {
+  await loadSecrets();
   const cfg = wechatConfig();
   // String concatenation, not new URL(path, base): the base may carry a path prefix (the stand-in's /wechat-api).
   const qs = query ? `?${new URLSearchParams(query).toString()}` : '';
@@ -209,7 +208,8 @@ let inflight: { force: boolean; promise: Promise<string> } | undefined;
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 async function fetchStableToken(forceRefresh: boolean): Promise<string> {
-  const { appid, secret } = wechatConfig();
+  await loadSecrets();
+  const { appId: appid, appSecret: secret } = wechatCredentials();
   // getStableAccessToken: POST JSON only; the secret goes in the body, never the URL.
   const json = await call({
     api: 'token',
@@ -284,7 +284,8 @@ export interface WechatSession {
 
 /** code2Session: exchange a wx.login code (single use, 5 minutes) for the user's openid. */
 export async function code2Session(code: string): Promise<WechatSession> {
-  const { appid, secret } = wechatConfig();
+  await loadSecrets();
+  const { appId: appid, appSecret: secret } = wechatCredentials();
   const json = await call({
     api: 'jscode2session',
     method: 'GET',

@@ -9,12 +9,12 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { doc, s3 } from '#store/clients';
-import { keys } from '#store/keys';
+import { OBJECT_PREFIXES, keys } from '#store/keys';
 import { config } from '#config';
 import type { AreaSnapshot } from '#geo/areas';
 
 const table = () => config.tableName;
-const objectKeys = (version: string) => ({ snapshot: `areas/${version}/snapshot.json.gz`, index: `areas/${version}/index.bin` });
+const objectKeys = (version: string) => ({ snapshot: `${OBJECT_PREFIXES.areas}${version}/snapshot.json.gz`, index: `${OBJECT_PREFIXES.areas}${version}/index.bin` });
 
 async function getObject(Key: string): Promise<Uint8Array> {
   const out = await s3.send(new GetObjectCommand({ Bucket: config.bucket, Key }));

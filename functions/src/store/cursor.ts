@@ -4,11 +4,11 @@
  * another index), is refused as bad input instead of reaching DynamoDB.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { config } from '#config';
+import { tokenSecret } from '#secrets';
 import { invalidInput } from '#domain/errors';
 
-const key = createHmac('sha256', config.tokenSecret).update('cursor-v1').digest();
-const sign = (payload: string, scope: string) => createHmac('sha256', key).update(`${scope}\n${payload}`).digest('base64url').slice(0, 22);
+const key = () => createHmac('sha256', tokenSecret()).update('cursor-v1').digest();
+const sign = (payload: string, scope: string) => createHmac('sha256', key()).update(`${scope}\n${payload}`).digest('base64url').slice(0, 22);
 
 export function encodeCursor(last: Record<string, unknown> | undefined, scope: string): string | null {
   if (!last) return null;

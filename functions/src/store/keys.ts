@@ -107,6 +107,19 @@ export const INDEXES = {
   byTimer: 'GSI6',
 } as const;
 
+/**
+ * Object storage key prefixes (one bucket): the functions build keys from these and infra/ grants
+ * each function exactly the prefixes it needs.
+ */
+export const OBJECT_PREFIXES = {
+  /** originals straight from the phone (presigned POST); deleted once processed */
+  originals: 'uploads/',
+  /** processed display images and thumbnails, served through short-lived signed links */
+  photos: 'photos/',
+  /** area versions: snapshot + routing index per imported version */
+  areas: 'areas/',
+} as const;
+
 /** geohash precision 7 is a ~153 m x 153 m cell: a 50 m radius never leaves the 3x3 block. */
 export const GEOHASH_PRECISION = 7;
 

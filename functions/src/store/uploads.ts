@@ -5,17 +5,17 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
-import { INDEXES, indexKeys, keys } from '#store/keys';
+import { INDEXES, OBJECT_PREFIXES, indexKeys, keys } from '#store/keys';
 import { config } from '#config';
 import type { TxItem } from '#store/tx';
 
 /** originals land here, under the upload's id; processed photos live under photos/ */
-export const ORIGINALS_PREFIX = 'uploads/';
+export const ORIGINALS_PREFIX = OBJECT_PREFIXES.originals;
 
 /** Where a processed photo lives: derived from the upload id, so reports store ids only. */
 export const photoObjectKeys = (uploadId: string) => ({
-  display: `photos/${uploadId}/display.jpg`,
-  thumb: `photos/${uploadId}/thumb.jpg`,
+  display: `${OBJECT_PREFIXES.photos}${uploadId}/display.jpg`,
+  thumb: `${OBJECT_PREFIXES.photos}${uploadId}/thumb.jpg`,
 });
 
 export type UploadStatus = 'pending' | 'uploaded' | 'ready' | 'failed';

@@ -7,11 +7,13 @@ import { DomainError } from '#domain/errors';
 import { parseMediaCheckEvent, verifyPushSignature } from '#notify/wechat';
 import { onMediaVerdict } from '#flows/moderation';
 import type { HandlerFn } from '#http/handler';
+import { wechatPushToken } from '#secrets';
 
-const pushToken = () => process.env.WECHAT_PUSH_TOKEN || 'local-push-token';
+
 
 function checkSignature(query: { signature?: string; timestamp?: string; nonce?: string }): void {
-  if (!verifyPushSignature(query, pushToken())) throw new DomainError('forbidden', '签名无效');
+  const token = wechatPushToken(); // none configured: every push is refused (fail closed)
+  if (!token || !verifyPushSignature(query, token)) throw new DomainError('forbidden', '签名无效');
 }
 
 export const verifyUrl: HandlerFn = async ({ query }) => {

@@ -1,0 +1,117 @@
+/**
+ * Least privilege, per function. The token key goes to route groups with signed-in routes
+ * (derived from the route table); table, object storage and WeChat access are granted by function
+ * name, because which code writes, touches which objects or calls WeChat is in no table. A
+ * function that appears in the tables later (a new `fn` group or schedule) gets table read/write,
+ * the token key if it has signed-in routes, and no bucket or WeChat access until it is listed
+ * below — it deploys, and fails closed rather than open.
+ *
+ * Actions are spelled out (no `dynamodb:*`, no `s3:*Object*`), resources are the table, its
+ * named indexes and the bucket's prefixes (never `*`). Scan is granted to nobody: every
+ * request path goes by key or index (ENGINEERING.md).
+ */
+import { AREAS_PREFIX, ORIGINALS_PREFIX, PHOTOS_PREFIX } from './prefixes.ts';
+import type { FunctionSpec } from './catalog.ts';
+
+/** read: GetItem/BatchGetItem/Query; readwrite adds Put/Update/Delete/BatchWrite/ConditionCheck */
+export type TableAccess = 'none' | 'describe' | 'read' | 'readwrite';
+
+export type ObjectAction = 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject';
+
+export interface BucketGrant {
+  /** object actions on keys under `prefix`; `s3:ListBucket` (HeadBucket) is bucket-level */
+  actions: readonly (ObjectAction | 's3:ListBucket')[];
+  /** object key prefix; absent for bucket-level actions */
+  prefix?: string;
+}
+
+export interface Access {
+  table: TableAccess;
+  bucket: readonly BucketGrant[];
+  /** signs or verifies access tokens */
+  tokenSecret: boolean;
+  /** calls WeChat (subscribe messages, code2session) */
+  wechatSecret: boolean;
+}
+
+export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+export const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  // TransactWriteItems is authorised per item: Put/Update/Delete/ConditionCheck on each.
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/** Object storage by function name (the entry file's name). */
+const BUCKET: Record<string, readonly BucketGrant[]> = {
+  // GET /v1/health answers HeadBucket (s3:ListBucket on the bucket itself, no object access)
+  'api-system': [{ actions: ['s3:ListBucket'] }],
+  // the presigned POST is signed with this role: phones upload as it, to uploads/ only
+  'api-uploads': [{ actions: ['s3:PutObject'], prefix: ORIGINALS_PREFIX }],
+  // report views carry 5-minute signed GET links to processed photos
+  'api-reports': [{ actions: ['s3:GetObject'], prefix: PHOTOS_PREFIX }],
+  // reads and deletes the original, writes display + thumbnail, and signs a GET link to the
+  // display image for WeChat's asynchronous media check
+  'events-photos': [
+    { actions: ['s3:GetObject', 's3:DeleteObject'], prefix: ORIGINALS_PREFIX },
+    { actions: ['s3:PutObject', 's3:GetObject'], prefix: PHOTOS_PREFIX },
+  ],
+  // deletes originals of uploads that never completed
+  'schedule-expire-uploads': [{ actions: ['s3:DeleteObject'], prefix: ORIGINALS_PREFIX }],
+  // an area import writes the new version's snapshot and routing index
+  'api-admin': [{ actions: ['s3:PutObject'], prefix: AREAS_PREFIX }],
+  // retention deletes the photos of reports past their retention period
+  'schedule-sweeper': [{ actions: ['s3:DeleteObject'], prefix: PHOTOS_PREFIX }],
+};
+
+/**
+ * Every function that routes, authorises by area or counts KPIs reads the areas in force
+ * (boundaries, no personal data) from their version's files.
+ */
+const AREA_READERS = new Set(['api-admin', 'api-areas', 'api-auth', 'api-me', 'api-reports', 'api-stats', 'api-tasks', 'api-uploads', 'events-kpi', 'events-stream', 'schedule-sweeper']);
+
+/**
+ * Route groups verified to only read. Everything else reads and writes: a GET may write too
+ * (GET /v1/export/reports.csv writes an audit entry), so the method is no guide.
+ */
+const TABLE_OVERRIDE: Record<string, TableAccess> = {
+  // health is DescribeTable; the OpenAPI document reads nothing
+  'api-system': 'describe',
+  // categories, areas, locate: the area snapshot only
+  'api-areas': 'read',
+  // task queues and the inbox: index queries, no writes
+  'api-tasks': 'read',
+};
+
+/**
+ * WeChat callers by function name — every entry whose code reaches notify/wechat.ts
+ * (tests/infra/access.test.ts checks this against the import graph): login and phone
+ * (code2session, getPhoneNumber), report texts (msgSecCheck, also when admin re-files), the
+ * message-push endpoint (its signing token), the notifier on the stream (subscribe messages),
+ * admin (replays dead-lettered pushes), the photo processor (mediaCheckAsync) and the sweeper
+ * (reminders and escalations it fires go out as subscribe messages).
+ */
+export const WECHAT_CALLERS: ReadonlySet<string> = new Set([
+  'api-admin',
+  'api-auth',
+  'api-reports',
+  'api-wechat',
+  'events-photos',
+  'events-stream',
+  'schedule-sweeper',
+]);
+
+export function accessOf(spec: FunctionSpec): Access {
+  const override = TABLE_OVERRIDE[spec.name];
+  let table: TableAccess;
+  if (override) table = override;
+  else table = 'readwrite';
+  return {
+    table,
+    bucket: [...(BUCKET[spec.name] ?? []), ...(AREA_READERS.has(spec.name) ? [{ actions: ['s3:GetObject'] as const, prefix: AREAS_PREFIX }] : [])],
+    tokenSecret: spec.kind === 'api' && spec.routes.some((r) => r.auth === 'user'),
+    wechatSecret: WECHAT_CALLERS.has(spec.name),
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * Data: the one DynamoDB table, built from THE key design (functions/src/store/keys.ts
+ * TABLE_SCHEMA): keys, five GSIs, TTL attribute. On demand, point-in-time recovery, a stream
+ * of new and old images for the notifier, deletion protection and RETAIN outside dev.
+ */
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from './catalog.ts';
+import type { Settings } from './settings.ts';
+
+const TYPES: Record<string, AttributeType> = { S: AttributeType.STRING, N: AttributeType.NUMBER, B: AttributeType.BINARY };
+
+function attribute(name: string): Attribute {
+  const def = TABLE_SCHEMA.attributeDefinitions.find((a) => a.AttributeName === name);
+  const type = def?.AttributeType && TYPES[def.AttributeType];
+  if (!type) throw new Error(`infra: TABLE_SCHEMA has no attribute definition (S/N/B) for key attribute ${name}`);
+  return { name, type };
+}
+
+function keyPair(schema: readonly { AttributeName?: string; KeyType?: string }[], what: string) {
+  const hash = schema.find((k) => k.KeyType === 'HASH')?.AttributeName;
+  const range = schema.find((k) => k.KeyType === 'RANGE')?.AttributeName;
+  if (!hash) throw new Error(`infra: ${what} has no HASH key in TABLE_SCHEMA`);
+  return { partitionKey: attribute(hash), ...(range ? { sortKey: attribute(range) } : {}) };
+}
+
+export interface DataStackProps extends StackProps {
+  settings: Settings;
+}
+
+export class DataStack extends Stack {
+  readonly table: TableV2;
+  /** index names, for least-privilege grants on named index ARNs (no index/*) */
+  readonly indexNames: string[];
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const prod = props.settings.stage === 'prod';
+    this.indexNames = TABLE_SCHEMA.globalSecondaryIndexes.map((g) => {
+      if (!g.IndexName) throw new Error('infra: a GSI in TABLE_SCHEMA has no IndexName');
+      return g.IndexName;
+    });
+
+    this.table = new TableV2(this, 'Table', {
+      ...keyPair(TABLE_SCHEMA.keySchema, 'the table'),
+      billing: Billing.onDemand(),
+      globalSecondaryIndexes: TABLE_SCHEMA.globalSecondaryIndexes.map((g) => {
+        const projection = g.Projection?.ProjectionType ?? 'ALL';
+        if (projection !== 'ALL') throw new Error(`infra: GSI ${g.IndexName}: only ALL projections are supported, got ${projection}`);
+        return { indexName: g.IndexName!, ...keyPair(g.KeySchema ?? [], `GSI ${g.IndexName}`), projectionType: ProjectionType.ALL };
+      }),
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: prod,
+      removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+  }
+}
