@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Architecture } from 'aws-cdk-lib/aws-lambda';
 import { Charset, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { esbuildOptions, nativeCopyCommands, NATIVE_MODULES } from '../../infra/src/bundling.ts';
+import { esbuildOptions, nativeCopyCommands, NATIVE_MODULES, RUNTIME_SDK } from '../../infra/src/bundling.ts';
 import { functionSpecs } from '../../infra/src/catalog.ts';
 import { architectureOf, cdkBundling } from '../../infra/src/functions-stack.ts';
 
@@ -26,10 +26,12 @@ describe('bundling options', () => {
     }
   });
 
-  it('bundles everything except native modules, which ship with linux-x64 binaries on x86_64', () => {
+  it('bundles everything except the runtime\'s AWS SDK and native modules, which ship with linux-x64 binaries on x86_64', () => {
     for (const spec of functionSpecs()) {
       const native = NATIVE_MODULES[spec.name] ?? [];
-      expect(esbuildOptions(spec.name).external).toEqual(native);
+      expect(esbuildOptions(spec.name).external).toEqual([...RUNTIME_SDK, ...native]);
+      // only SDK packages the runtime really carries are left out (no presigners, no app code)
+      for (const x of RUNTIME_SDK) expect(x).toMatch(/^@aws-sdk\/(client-|lib-|util-)|^@smithy\/\*$/);
       expect(architectureOf(spec.name)).toBe(native.length ? Architecture.X86_64 : Architecture.ARM_64);
       if (!native.length) {
         expect(cdkBundling(spec.name).commandHooks).toBeUndefined();
