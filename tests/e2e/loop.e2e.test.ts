@@ -132,6 +132,14 @@ describe('the closed loop in the browser', () => {
     await byTestId(r, 'report-detail').waitFor();
     await byTestId(r, 'holder').waitFor();
     await resident.shot('report-sent');
+    // a thumbnail opens the full-size photo (a signed link), a tap closes it
+    await byTestId(r, 'photo-thumb').click();
+    const full = r.locator('.preview-image img').first();
+    await full.waitFor();
+    await r.waitForFunction(() => [...(globalThis as any).document.querySelectorAll('.preview-image img')].some((i: any) => i.complete && i.naturalWidth > 0));
+    await resident.shot('photo-preview');
+    await r.locator('.preview-image').click();
+    await r.locator('.preview-image').waitFor({ state: 'detached' });
     const mine = (await api.get('/v1/reports?scope=mine', 'u-res-zhang')).json.items;
     expect(mine).toHaveLength(1);
     const reportId = mine[0].id as string;
@@ -214,5 +222,21 @@ describe('the closed loop in the browser', () => {
     await resident.shot('home-with-report');
 
     expect(phones.flatMap((p) => p.errors)).toEqual([]);
+  });
+});
+
+describe('the dispatch centre in a desktop browser', () => {
+  it('shows KPI cards and every grid on the heat map, without a tile server', async () => {
+    const centre = await phone(browser, stack.url, 'dispatcher', { width: 1280, height: 800 });
+    phones.push(centre);
+    const d = centre.page;
+    await login(centre, 'u-dp-yuehai');
+    await byTestId(d, 'kpis').waitFor();
+    await d.locator('.leaflet-overlay-pane path').first().waitFor();
+    const grids = (await api.get('/v1/stats/heatmap', 'u-dp-yuehai')).json.features.length;
+    expect(await d.locator('.leaflet-overlay-pane path').count()).toBe(grids);
+    expect(await byTestId(d, 'kpis').textContent()).toContain('满意率');
+    await centre.shot('dashboard');
+    expect(centre.errors).toEqual([]);
   });
 });

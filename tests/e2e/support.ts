@@ -50,8 +50,9 @@ export async function phone(browser: Browser, baseURL: string, name: string, vie
       // the fold: grow the window to the page's height for the picture, then put it back.
       await page.waitForTimeout(350); // let toasts and sheets finish animating
       const height = await page.evaluate(() => {
-        const el = document.querySelector('.taro_page_show:last-of-type') ?? document.body;
-        return Math.max(el.scrollHeight + (document.getElementById('taro-navigation-bar')?.offsetHeight ?? 0), window.innerHeight);
+        const { document: doc, innerHeight } = globalThis as any; // runs in the page
+        const el = doc.querySelector('.taro_page_show:last-of-type') ?? doc.body;
+        return Math.max(el.scrollHeight + (doc.getElementById('taro-navigation-bar')?.offsetHeight ?? 0), innerHeight) as number;
       });
       const size = page.viewportSize()!;
       if (height > size.height) await page.setViewportSize({ width: size.width, height: Math.min(height, 4000) });

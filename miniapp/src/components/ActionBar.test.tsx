@@ -1,0 +1,99 @@
+import { describe, expect, it, vi } from 'vitest';
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { ActionBar, ACTION_LABELS } from './ActionBar';
+import { STAFF_ACTIONS } from '../../../functions/src/domain/lifecycle';
+
+const self = { id: 'u-gw-1', name: '王师傅' };
+const button = (label: string) => screen.getByRole('button', { name: label });
+const labels = () => screen.getAllByRole('button').map((b) => b.textContent);
+
+describe('ActionBar', () => {
+  it('shows exactly the actions the API allows, and nothing when there are none', () => {
+    const { rerender, container } = render(<ActionBar actions={['reject', 'accept', 'transfer']} self={self} onSubmit={vi.fn()} />);
+    expect(labels()).toEqual(['受理', '转交', '不予受理']);
+    rerender(<ActionBar actions={['verify', 'rework', 'close']} self={self} onSubmit={vi.fn()} />);
+    expect(labels()).toEqual(['核查通过', '结案', '返工']);
+    rerender(<ActionBar actions={[]} self={self} onSubmit={vi.fn()} />);
+    expect(container.textContent).toBe('');
+  });
+
+  it('ignores action codes it does not know rather than guessing', () => {
+    render(<ActionBar actions={['accept', 'teleport']} self={self} onSubmit={vi.fn()} />);
+    expect(labels()).toEqual(['受理']);
+  });
+
+  it('sends a simple action at once, once, however often it is tapped', async () => {
+    let finish!: () => void;
+    const onSubmit = vi.fn(() => new Promise<void>((r) => (finish = r)));
+    render(<ActionBar actions={['accept']} self={self} onSubmit={onSubmit} />);
+    fireEvent.click(button('受理'));
+    fireEvent.click(button('受理'));
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onSubmit).toHaveBeenCalledWith({ action: 'accept' });
+    await act(async () => finish());
+  });
+
+  it('asks for a reason before rejecting', async () => {
+    const onSubmit = vi.fn(async () => undefined);
+    render(<ActionBar actions={['accept', 'reject']} self={self} onSubmit={onSubmit} />);
+    fireEvent.click(button('不予受理'));
+    const confirm = button('确认不予受理') as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    fireEvent.click(screen.getByText('不属于安全隐患'));
+    expect(confirm.disabled).toBe(false);
+    await act(async () => fireEvent.click(confirm));
+    expect(onSubmit).toHaveBeenCalledWith({ action: 'reject', reason: '不属于安全隐患' });
+    expect(screen.queryByTestId('action-sheet')).toBeNull();
+  });
+
+  it('dispatches to self by default, or to a chosen colleague', async () => {
+    const onSubmit = vi.fn(async () => undefined);
+    render(<ActionBar actions={['dispatch']} self={self} candidates={[{ id: 'u-gw-2', name: '网格员 李师傅' }]} onSubmit={onSubmit} />);
+    fireEvent.click(button('派单'));
+    expect(screen.getByText('派给自己（王师傅）')).toBeTruthy();
+    await act(async () => fireEvent.click(button('确认派单')));
+    expect(onSubmit).toHaveBeenLastCalledWith({ action: 'dispatch', assigneeId: 'u-gw-1' });
+    fireEvent.click(button('派单'));
+    fireEvent.click(screen.getByText('网格员 李师傅'));
+    await act(async () => fireEvent.click(button('确认派单')));
+    expect(onSubmit).toHaveBeenLastCalledWith({ action: 'dispatch', assigneeId: 'u-gw-2' });
+  });
+
+  it('resolves only with a note and an uploaded after-photo', async () => {
+    const onSubmit = vi.fn(async () => undefined);
+    const choosePhotos = vi.fn(async () => [{ path: 'blob:after', size: 1234, type: 'image/jpeg' }]);
+    const uploadPhoto = vi.fn(async () => 'U-after');
+    render(<ActionBar actions={['resolve', 'hand_back']} self={self} onSubmit={onSubmit} choosePhotos={choosePhotos} uploadPhoto={uploadPhoto} />);
+    fireEvent.click(button('办结'));
+    const confirm = button('确认办结') as HTMLButtonElement;
+    fireEvent.change(screen.getByTestId('resolve-note'), { target: { value: '已清理楼道杂物' } });
+    expect(confirm.disabled).toBe(true);
+    await act(async () => fireEvent.click(screen.getByTestId('add-photo')));
+    await waitFor(() => expect(screen.getByText('已上传')).toBeTruthy());
+    expect(confirm.disabled).toBe(false);
+    await act(async () => fireEvent.click(confirm));
+    expect(onSubmit).toHaveBeenCalledWith({ action: 'resolve', note: '已清理楼道杂物', photos: ['U-after'] });
+  });
+
+  it('keeps the sheet and what was typed when the request fails', async () => {
+    const onSubmit = vi.fn(async () => {
+      throw new Error('409');
+    });
+    render(<ActionBar actions={['rework']} self={self} onSubmit={onSubmit} />);
+    fireEvent.click(button('返工'));
+    fireEvent.change(screen.getByTestId('action-reason'), { target: { value: '现场仍有隐患' } });
+    await act(async () => fireEvent.click(button('确认返工')));
+    expect(screen.getByTestId('action-sheet')).toBeTruthy();
+    expect((screen.getByTestId('action-reason') as HTMLTextAreaElement).value).toBe('现场仍有隐患');
+  });
+
+  it('disables every button while a request is in flight', () => {
+    render(<ActionBar actions={['start', 'hand_back']} self={self} busy onSubmit={vi.fn()} />);
+    for (const b of screen.getAllByRole('button')) expect((b as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('has a Chinese label for every staff action the API knows', () => {
+    // the transition table's own list: a new staff action without a button label fails here
+    expect(Object.keys(ACTION_LABELS).sort()).toEqual([...STAFF_ACTIONS].sort());
+  });
+});

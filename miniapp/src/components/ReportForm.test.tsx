@@ -1,0 +1,134 @@
+import { useState } from 'react';
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen } from '@testing-library/react';
+import { ReportForm, missingFor, type DraftFields, type Place, type ReportFormProps } from './ReportForm';
+import type { PhotoState } from '../lib/photos';
+import type { Category, ReportSummary } from '../lib/types';
+
+const cat = (code: string, name: string, emergency = false): Category => ({
+  code,
+  name,
+  lead: 'grid',
+  acceptHours: 2,
+  resolveHours: 24,
+  emergency,
+  emergencyCall: emergency ? ['119', '110'] : [],
+  emergencyNotice: emergency ? '如有明火、燃气泄漏等紧急危险，请立即拨打 119（火警）或 110（报警），再在此上报。' : null,
+});
+const CATEGORIES = [cat('ebike_charging', '电动车违规充电（入户、楼道、飞线充电）'), cat('gas_hazard', '燃气隐患', true), cat('open_fire', '违规用火', true), cat('other', '其他安全隐患')];
+const PLACE: Place = {
+  state: 'ok',
+  point: { lat: 22.54, lng: 113.94 },
+  label: '默认位置：科技园第1网格（可调整）',
+  located: { grid: { id: 'g1', name: '科技园第1网格' }, community: { id: 'c1', name: '科技园社区' }, beat: null, street: null, district: null, routing: 'exact' },
+};
+
+function Harness(props: Partial<ReportFormProps> & { initial?: Partial<DraftFields> }) {
+  const [draft, setDraft] = useState<DraftFields>({ category: null, description: '', address: '', anonymous: false, ...props.initial });
+  return (
+    <ReportForm
+      categories={CATEGORIES}
+      draft={draft}
+      onChange={(p) => setDraft((d) => ({ ...d, ...p }))}
+      photos={[]}
+      onAddPhoto={() => undefined}
+      onRemovePhoto={() => undefined}
+      place={PLACE}
+      onAdjustPlace={() => undefined}
+      nearby={[]}
+      onJoin={() => undefined}
+      onCall={() => undefined}
+      onSubmit={() => undefined}
+      {...props}
+    />
+  );
+}
+
+describe('ReportForm', () => {
+  it('shows every category with a short Chinese name and the full name once chosen', () => {
+    render(<Harness />);
+    expect(screen.getByText('电动车充电')).toBeTruthy();
+    expect(screen.getByText('燃气隐患')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('category-ebike_charging'));
+    expect(screen.getByText('已选：电动车违规充电（入户、楼道、飞线充电）')).toBeTruthy();
+  });
+
+  it('for gas and fire puts the 119 / 110 notice first, and the form only after it is acknowledged', () => {
+    const onCall = vi.fn();
+    render(<Harness onCall={onCall} />);
+    fireEvent.click(screen.getByTestId('category-gas_hazard'));
+    expect(screen.getByText('如有危险请立即拨打 119 / 110')).toBeTruthy();
+    expect(screen.queryByTestId('submit')).toBeNull();
+    fireEvent.click(screen.getByText('拨打 119'));
+    expect(onCall).toHaveBeenCalledWith('119');
+    fireEvent.click(screen.getByText('没有紧急危险，继续上报'));
+    expect(screen.queryByTestId('emergency-notice')).toBeNull();
+    expect(screen.getByTestId('submit')).toBeTruthy();
+    // an ordinary category never shows it
+    fireEvent.click(screen.getByTestId('category-other'));
+    expect(screen.queryByTestId('emergency-notice')).toBeNull();
+    // switching to the other emergency category asks again
+    fireEvent.click(screen.getByTestId('category-open_fire'));
+    expect(screen.getByTestId('emergency-notice')).toBeTruthy();
+  });
+
+  it('says what is missing and keeps the button disabled until the report can go', () => {
+    render(<Harness />);
+    const submit = screen.getByTestId('submit') as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    expect(screen.getByText('请选择问题类型')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('category-ebike_charging'));
+    expect(screen.getByText('请简单描述问题')).toBeTruthy();
+    fireEvent.change(screen.getByTestId('description'), { target: { value: '楼道里有电动车在充电' } });
+    expect(submit.disabled).toBe(false);
+  });
+
+  it('shows the grid that will handle it before sending', () => {
+    render(<Harness />);
+    expect(screen.getByTestId('routed-grid').textContent).toContain('科技园社区 · 科技园第1网格');
+  });
+
+  it('sends once however often the button is tapped while sending', async () => {
+    let finish!: () => void;
+    const onSubmit = vi.fn(() => new Promise<void>((r) => (finish = r)));
+    render(<Harness onSubmit={onSubmit} initial={{ category: 'other', description: '消防栓被杂物挡住' }} />);
+    const submit = screen.getByTestId('submit');
+    fireEvent.click(submit);
+    fireEvent.click(submit);
+    fireEvent.click(submit);
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    finish();
+    await Promise.resolve();
+  });
+
+  it('waits for photos still uploading and names failed ones', () => {
+    const local = { path: 'blob:1', size: 10, type: 'image/jpeg' };
+    const draft = { category: 'other', description: 'x', address: '', anonymous: false };
+    expect(missingFor(draft, [{ local, state: 'uploading', progress: 10 }] as PhotoState[], PLACE)).toEqual(['照片上传中…']);
+    expect(missingFor(draft, [{ local, state: 'failed', message: 'x' }] as PhotoState[], PLACE)[0]).toContain('上传失败');
+    expect(missingFor(draft, [{ local, state: 'ready', uploadId: 'U1' }] as PhotoState[], PLACE)).toEqual([]);
+    expect(missingFor(draft, [], { state: 'error', message: '不在服务范围' })).toEqual(['请确定问题位置']);
+  });
+
+  it('offers open reports of the same kind nearby to join instead ("我也遇到")', () => {
+    const onJoin = vi.fn();
+    const near = { id: 'R1', status: 'accepted', statusName: '已受理', description: '3栋楼道电动车充电', distanceMeters: 12 } as ReportSummary;
+    render(<Harness nearby={[near]} onJoin={onJoin} initial={{ category: 'ebike_charging' }} />);
+    expect(screen.getByText('附近已有人上报了同类问题')).toBeTruthy();
+    expect(screen.getByText('约 12 米')).toBeTruthy();
+    fireEvent.click(screen.getByText('我也遇到'));
+    expect(onJoin).toHaveBeenCalledWith('R1');
+  });
+
+  it('shows the API error message as given', () => {
+    render(<Harness error='隐私政策版本不符（内容已保存，可直接重新提交）' initial={{ category: 'other' }} />);
+    expect(screen.getByTestId('submit-error').textContent).toContain('隐私政策版本不符');
+  });
+
+  it('switches to anonymous', () => {
+    const onChange = vi.fn();
+    render(<ReportForm categories={CATEGORIES} draft={{ category: 'other', description: '', address: '', anonymous: false }} onChange={onChange} photos={[]} onAddPhoto={vi.fn()} onRemovePhoto={vi.fn()} place={PLACE} onAdjustPlace={vi.fn()} nearby={[]} onJoin={vi.fn()} onCall={vi.fn()} onSubmit={vi.fn()} />);
+    fireEvent.click(screen.getByTestId('anonymous'));
+    expect(onChange).toHaveBeenCalledWith({ anonymous: true });
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The one way the app talks to the API (API.md). Keeps the token in storage, refreshes it once
+ * on 401, and turns every failure into an ApiError whose `message` is the API's own Chinese
+ * `error.message` (or a plain Chinese sentence when the network itself failed).
+ */
+import Taro from '@tarojs/taro';
+import { storage } from './storage';
+import type { ActionBody, Category, CreateReportBody, DevUser, InboxItem, LatLng, Located, Me, Page, ReportSummary, ReportView, Stats, HeatFeature } from './types';
+
+const BASE: string = typeof API_BASE === 'string' ? API_BASE : '';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const NETWORK_MESSAGE = '网络连接失败，请检查网络后重试';
+
+/** The message to show a person for any thrown value. */
+export function messageOf(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  if (e && typeof e === 'object' && 'errMsg' in e) return NETWORK_MESSAGE;
+  return '出了点问题，请稍后重试';
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+interface Options {
+  body?: unknown;
+  query?: Query;
+  headers?: Record<string, string>;
+  /** send the token (default true) */
+  auth?: boolean;
+}
+
+function qs(query?: Query): string {
+  if (!query) return '';
+  const parts = Object.entries(query)
+    .filter(([, v]) => v !== undefined && v !== null && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+let onUnauthenticated: () => void = () => {
+  storage.clearSession();
+  void Taro.reLaunch({ url: '/pages/login/index' });
+};
+/** Tests and the login page can replace what happens when the session is gone. */
+export function setUnauthenticatedHandler(fn: () => void) {
+  onUnauthenticated = fn;
+}
+
+async function send(method: string, path: string, opts: Options, token: string | null) {
+  const header: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.body !== undefined) header['content-type'] = 'application/json';
+  if (token) header.authorization = `Bearer ${token}`;
+  try {
+    return await Taro.request({
+      url: `${BASE}${path}${qs(opts.query)}`,
+      method: method as 'GET',
+      header,
+      data: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      dataType: 'json',
+      responseType: 'text',
+    });
+  } catch {
+    throw new ApiError(0, 'network', NETWORK_MESSAGE);
+  }
+}
+
+let refreshing: Promise<boolean> | null = null;
+async function refresh(): Promise<boolean> {
+  const refreshToken = storage.refreshToken();
+  if (!refreshToken) return false;
+  refreshing ??= (async () => {
+    try {
+      const r = await send('POST', '/v1/auth/refresh', { body: { refreshToken } }, null);
+      if (r.statusCode !== 200) return false;
+      const data = parse(r.data) as { token: string; refreshToken: string };
+      storage.setSession(data.token, data.refreshToken);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+function parse(data: unknown): any {
+  if (typeof data !== 'string') return data;
+  try {
+    return JSON.parse(data);
+  } catch {
+    return data;
+  }
+}
+
+export async function request<T>(method: string, path: string, opts: Options = {}): Promise<T> {
+  const auth = opts.auth ?? true;
+  let res = await send(method, path, opts, auth ? storage.token() : null);
+  if (res.statusCode === 401 && auth && (await refresh())) res = await send(method, path, opts, storage.token());
+  const data = parse(res.data);
+  if (res.statusCode >= 200 && res.statusCode < 300) return data as T;
+  const err = data && typeof data === 'object' && 'error' in data ? (data as { error: { code: string; message: string; details?: unknown } }).error : null;
+  if (res.statusCode === 401 && auth) onUnauthenticated();
+  throw new ApiError(res.statusCode, err?.code ?? 'http_error', err?.message ?? `服务暂时不可用（${res.statusCode}），请稍后重试`, err?.details);
+}
+
+/** The endpoints the app uses, typed. */
+export const api = {
+  devUsers: () => request<Page<DevUser>>('GET', '/v1/dev/users', { auth: false }),
+  devLogin: (userId: string) => request<{ token: string; refreshToken: string }>('POST', '/v1/auth/dev', { body: { userId }, auth: false }),
+  wechatLogin: (code: string) => request<{ token: string; refreshToken: string }>('POST', '/v1/auth/wechat', { body: { code }, auth: false }),
+  me: () => request<Me>('GET', '/v1/me'),
+  consent: (version: string) => request<{ accepted: string }>('POST', '/v1/me/consent', { body: { version } }),
+  phone: (code: string) => request<unknown>('POST', '/v1/me/phone', { body: { code } }),
+  categories: () => request<Page<Category>>('GET', '/v1/categories', { auth: false }),
+  grids: (geometry = false) => request<Page<{ id: string; name: string; centroid: LatLng; geometry?: HeatFeature['geometry'] }>>('GET', '/v1/areas', { query: { level: 'grid', geometry: geometry ? 1 : undefined }, auth: false }),
+  locate: (p: LatLng) => request<Located>('GET', '/v1/areas/locate', { query: { lat: p.lat, lng: p.lng }, auth: false }),
+  nearby: (p: LatLng, category: string) => request<Page<ReportSummary>>('GET', '/v1/reports/nearby', { query: { lat: p.lat, lng: p.lng, category } }),
+  createReport: (body: CreateReportBody, idempotencyKey: string) => request<ReportView>('POST', '/v1/reports', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
+  mine: (cursor?: string) => request<Page<ReportSummary>>('GET', '/v1/reports', { query: { scope: 'mine', cursor } }),
+  report: (id: string) => request<ReportView>('GET', `/v1/reports/${encodeURIComponent(id)}`),
+  follow: (id: string) => request<ReportView>('POST', `/v1/reports/${encodeURIComponent(id)}/follow`),
+  act: (id: string, body: ActionBody) => request<ReportView>('POST', `/v1/reports/${encodeURIComponent(id)}/actions`, { body }),
+  rate: (id: string, score: string, comment?: string) => request<ReportView>('POST', `/v1/reports/${encodeURIComponent(id)}/rating`, { body: { score, ...(comment ? { comment } : {}) } }),
+  revealPhone: (id: string) => request<{ phone: string }>('POST', `/v1/reports/${encodeURIComponent(id)}/reveal-phone`),
+  tasks: (state: string, cursor?: string) => request<Page<ReportSummary>>('GET', '/v1/tasks', { query: { state, cursor } }),
+  inbox: () => request<Page<InboxItem>>('GET', '/v1/inbox', { query: { limit: 20 } }),
+  stats: (q: { areaId?: string; from?: string; to?: string }) => request<Stats>('GET', '/v1/stats', { query: q }),
+  heatmap: (areaId?: string) => request<{ type: 'FeatureCollection'; features: HeatFeature[] }>('GET', '/v1/stats/heatmap', { query: { areaId } }),
+  createUpload: (contentType: string, size: number) => request<{ uploadId: string; url: string; fields: Record<string, string>; expiresAt: string }>('POST', '/v1/uploads', { body: { contentType, size } }),
+  upload: (id: string) => request<{ status: 'pending' | 'uploaded' | 'ready' | 'failed'; reason?: string }>('GET', `/v1/uploads/${encodeURIComponent(id)}`),
+  /** the CSV export needs the token, so the app fetches it rather than linking to it */
+  exportUrl: (q: { areaId?: string; from?: string; to?: string }) => `${BASE}/v1/export/reports.csv${qs(q)}`,
+};
+
+export const apiBase = BASE;

@@ -1,0 +1,77 @@
+/** Plain-Chinese formatting of times, deadlines and states. Times show in China time. */
+import type { Status } from './types';
+
+const TZ_OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai has no daylight saving
+
+function chinaParts(iso: string) {
+  const d = new Date(Date.parse(iso) + TZ_OFFSET_MS);
+  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), min: d.getUTCMinutes() };
+}
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** "11月23日 14:05" (this year) or "2025年11月23日 14:05" */
+export function formatTime(iso: string | null | undefined, now = new Date()): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '—';
+  const p = chinaParts(iso);
+  const thisYear = chinaParts(now.toISOString()).y === p.y;
+  return `${thisYear ? '' : `${p.y}年`}${p.m}月${p.d}日 ${pad(p.h)}:${pad(p.min)}`;
+}
+
+/** "还剩 1 小时 20 分" / "已超时 3 小时" for a deadline. */
+export function countdown(dueAt: string | null | undefined, now = new Date()): { text: string; overdue: boolean } {
+  if (!dueAt) return { text: '无时限', overdue: false };
+  const ms = Date.parse(dueAt) - now.getTime();
+  const abs = Math.abs(ms);
+  const days = Math.floor(abs / 86_400_000);
+  const hours = Math.floor((abs % 86_400_000) / 3_600_000);
+  const mins = Math.floor((abs % 3_600_000) / 60_000);
+  const span = days > 0 ? `${days} 天 ${hours} 小时` : hours > 0 ? `${hours} 小时 ${mins} 分` : `${Math.max(mins, ms < 0 ? 1 : 0)} 分钟`;
+  return ms >= 0 ? { text: `还剩 ${span}`, overdue: false } : { text: `已超时 ${span}`, overdue: true };
+}
+
+export type Tone = 'blue' | 'orange' | 'green' | 'grey' | 'red';
+
+/** Badge colour per state: waiting (orange), being handled (blue), done (green), ended (grey). */
+export const STATUS_TONE: Record<Status, Tone> = {
+  reported: 'orange',
+  accepted: 'blue',
+  dispatched: 'blue',
+  in_progress: 'blue',
+  resolved: 'green',
+  verified: 'green',
+  closed: 'green',
+  rejected: 'grey',
+  merged: 'grey',
+};
+
+export const ROLE_NAMES: Record<string, string> = {
+  resident: '居民',
+  grid_worker: '网格员',
+  grid_leader: '网格长',
+  police_officer: '社区民警',
+  dispatcher: '网格化服务管理中心',
+  admin: '管理员',
+};
+
+export const SCORE_NAMES: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' };
+
+export function personName(p: { role: string; name: string } | null | undefined): string {
+  if (!p) return '系统';
+  const role = ROLE_NAMES[p.role] ?? '';
+  if (p.role === 'resident') return '居民';
+  return p.name && p.name !== role ? `${role} ${p.name}` : role;
+}
+
+export const percent = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v * 1000) / 10}%`);
+
+export function minutes(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  if (v < 60) return `${Math.round(v)} 分钟`;
+  if (v < 60 * 48) return `${Math.round((v / 60) * 10) / 10} 小时`;
+  return `${Math.round((v / 1440) * 10) / 10} 天`;
+}
+
+/** "YYYY-MM-DD" China day, `daysAgo` before today */
+export function chinaDay(daysAgo = 0, now = new Date()): string {
+  return new Date(now.getTime() + TZ_OFFSET_MS - daysAgo * 86_400_000).toISOString().slice(0, 10);
+}

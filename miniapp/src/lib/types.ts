@@ -1,0 +1,127 @@
+/**
+ * Client-side types. The report view and request bodies come from the backend's zod schemas
+ * (`import type` only: erased at build time, so no backend code reaches the app bundle); the
+ * few responses without a schema there are written out here from API.md.
+ */
+import type { ActionInput, CreateReportInput, ReportViewT } from '../../../functions/src/http/schemas';
+
+export type ReportView = ReportViewT;
+export type CreateReportBody = CreateReportInput;
+export type ActionBody = ActionInput;
+export type StaffAction = ActionInput['action'];
+export type Status = ReportViewT['status'];
+export type TimelineEntry = ReportViewT['timeline'][number];
+export type Photo = ReportViewT['photos'][number];
+export type Role = NonNullable<ReportViewT['assignee']>['role'];
+
+export interface LatLng {
+  lat: number;
+  lng: number;
+}
+
+export interface Me {
+  id: string;
+  role: Role;
+  roleName: string;
+  name: string;
+  areaIds: string[];
+  areas: Array<{ id: string; name: string; level: string }>;
+  duty?: string;
+  phoneBound: boolean;
+  consent: { accepted: string | null; current: string; required: boolean };
+}
+
+export interface Category {
+  code: string;
+  name: string;
+  lead: 'grid' | 'police';
+  acceptHours: number;
+  resolveHours: number;
+  emergency: boolean;
+  emergencyCall: string[];
+  emergencyNotice: string | null;
+}
+
+/** A report in a list (GET /v1/reports, /v1/tasks, /v1/reports/nearby). */
+export interface ReportSummary {
+  id: string;
+  version: number;
+  status: Status;
+  statusName: string;
+  category: string;
+  categoryName: string;
+  description: string;
+  address: string | null;
+  createdAt: string;
+  grid: { id: string; name: string };
+  beat: { id: string; name: string };
+  assignee: { role: Role; name: string } | null;
+  followerCount: number;
+  rating: { score: string; comment: string | null; at: string } | null;
+  dueAt: string | null;
+  overdue: boolean;
+  dueSoon: boolean;
+  taskRole?: string | null;
+  distanceMeters?: number;
+}
+
+export interface Located {
+  grid: { id: string; name: string } | null;
+  beat: { id: string; name: string } | null;
+  community: { id: string; name: string } | null;
+  street: { id: string; name: string } | null;
+  district: { id: string; name: string } | null;
+  routing: 'exact' | 'nearest';
+  distanceMeters?: number;
+}
+
+export interface DevUser {
+  id: string;
+  role: Role;
+  name: string;
+  areaIds: string[];
+}
+
+export interface Page<T> {
+  items: T[];
+  cursor: string | null;
+}
+
+export interface InboxItem {
+  id: string;
+  at: string;
+  reportId: string;
+  kind: string;
+  title: string;
+  body: string;
+}
+
+export interface Kpis {
+  areaId: string;
+  name: string;
+  level: string;
+  acceptanceRate: number | null;
+  onTimeClosureRate: number | null;
+  closureRate: number | null;
+  reworkRate: number | null;
+  satisfactionRate: number | null;
+  medianAcceptMinutes: number | null;
+  medianCloseMinutes: number | null;
+  reported: number;
+  open: number;
+  overdue: number;
+}
+
+export interface Stats {
+  from: string;
+  to: string;
+  area: Kpis;
+  children: Kpis[];
+}
+
+export interface HeatFeature {
+  type: 'Feature';
+  id: string;
+  geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: any } | null;
+  properties: { id: string; name: string; open: number; overdue: number; [k: string]: unknown };
+}
