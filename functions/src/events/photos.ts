@@ -6,7 +6,7 @@
  * marks the upload ready or failed with a reason the app can show.
  */
 import type { S3Event } from 'aws-lambda';
-import sharp from 'sharp';
+import { renderPhoto, sniff, type ImageKind } from '#events/photo-render';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from '#store/clients';
 import { getUpload, markUpload, ORIGINALS_PREFIX, photoObjectKeys } from '#store/uploads';
@@ -14,22 +14,7 @@ import { config } from '#config';
 import { logger } from '#log';
 import { startMediaCheck } from '#flows/moderation';
 
-const DISPLAY_MAX = 1600;
-const THUMB_MAX = 320;
-
-type Kind = 'jpeg' | 'png' | 'webp' | 'heic';
-
-/** What the bytes are, whatever the name or declared type says. */
-export function sniff(b: Uint8Array): Kind | null {
-  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
-  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png';
-  const ascii = (from: number, to: number) => Buffer.from(b.subarray(from, to)).toString('latin1');
-  if (b.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'webp';
-  if (b.length >= 12 && ascii(4, 8) === 'ftyp' && /^(heic|heix|hevc|mif1|msf1|heim|heis)$/.test(ascii(8, 12))) return 'heic';
-  return null;
-}
-
-const KIND_OF_TYPE: Record<string, Kind> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/heic': 'heic' };
+const KIND_OF_TYPE: Record<string, ImageKind> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/heic': 'heic' };
 
 class Rejected extends Error {}
 
@@ -53,9 +38,7 @@ async function processOne(key: string): Promise<void> {
     let display: Buffer;
     let thumb: Buffer;
     try {
-      const base = sharp(bytes, { failOn: 'error', limitInputPixels: 100_000_000 }).rotate();
-      display = await base.clone().resize(DISPLAY_MAX, DISPLAY_MAX, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 82, mozjpeg: true }).toBuffer();
-      thumb = await base.clone().resize(THUMB_MAX, THUMB_MAX, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
+      ({ display, thumb } = await renderPhoto(bytes));
     } catch {
       throw new Rejected(kind === 'heic' ? 'heic_unsupported' : 'undecodable');
     }
