@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExifReader from 'exifreader';
 import sharp from 'sharp';
 import { startTestStack, type TestStack } from '../support/stack.ts';
-import { phonePhoto, pointIn, GRID, RESIDENT, RESIDENT2, WORKER, OTHER_WORKER } from '../support/fixtures.ts';
+import { phonePhoto, photoWithExifThumbnail, pointIn, GRID, RESIDENT, RESIDENT2, WORKER, OTHER_WORKER } from '../support/fixtures.ts';
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -106,5 +106,26 @@ describe('photos', () => {
     const out = await handler(new Date(Date.now() + 10 * 60_000));
     expect(out.expired).toBeGreaterThanOrEqual(1);
     expect((await api.get(`/v1/uploads/${r.json.uploadId}`, RESIDENT)).json).toMatchObject({ status: 'failed', reason: 'expired' });
+  });
+
+  it('a photo carrying GPS, camera make and an EXIF thumbnail comes back with no EXIF at all', async () => {
+    const { api } = stack;
+    const original = await photoWithExifThumbnail();
+    const tags = ExifReader.load(original, { expanded: true });
+    expect(tags.exif?.Make?.description).toBe('ThumbCam');
+    expect(tags.gps?.Latitude).toBeCloseTo(22.54, 2);
+    expect(tags.Thumbnail?.image).toBeDefined();
+    const id = await api.uploadReady(RESIDENT, original);
+    const r = await api.post('/v1/reports', { category: 'other', description: '带缩略图的照片', location: await pointIn(api, GRID), photos: [id] }, RESIDENT);
+    expect(r.status, r.text).toBe(201);
+    for (const url of [r.json.photos[0].url, r.json.photos[0].thumbUrl]) {
+      const img = Buffer.from(await (await fetch(url)).arrayBuffer());
+      const after = ExifReader.load(img, { expanded: true });
+      expect(after.exif).toBeUndefined();
+      expect(after.gps).toBeUndefined();
+      expect(after.Thumbnail).toBeUndefined();
+      // and no APP1 (Exif/XMP) segment at all in the file
+      expect(img.includes(Buffer.from('Exif\0\0', 'latin1'))).toBe(false);
+    }
   });
 });
