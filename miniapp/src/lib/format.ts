@@ -1,5 +1,7 @@
 /** Plain-Chinese formatting of times, deadlines and states. Times show in China time. */
 import type { Status } from './types';
+// THE role names are the backend's (a pure module, compiled into the app like geo/datum)
+import { ROLE_NAMES as BACKEND_ROLE_NAMES } from '../../../functions/src/domain/roles';
 
 const TZ_OFFSET_MS = 8 * 3_600_000; // Asia/Shanghai has no daylight saving
 
@@ -44,14 +46,7 @@ export const STATUS_TONE: Record<Status, Tone> = {
   merged: 'grey',
 };
 
-export const ROLE_NAMES: Record<string, string> = {
-  resident: '居民',
-  grid_worker: '网格员',
-  grid_leader: '网格长',
-  police_officer: '社区民警',
-  dispatcher: '网格化服务管理中心',
-  admin: '管理员',
-};
+export const ROLE_NAMES: Record<string, string> = BACKEND_ROLE_NAMES;
 
 export const SCORE_NAMES: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' };
 
