@@ -126,3 +126,34 @@ describe('the dispatch centre files for a caller', () => {
     expect((await stack.api.post('/v1/reports', { category: 'other', description: 'x', location, source: 'phone' }, RESIDENT)).status).toBe(400);
   });
 });
+
+describe('dispatch picker and the centre\'s overdue list', () => {
+  it('lists who can take a task in a grid, with duty and load, only inside the caller\'s areas', async () => {
+    const r = await stack.api.get(`/v1/staff?areaId=${GRID}`, LEADER);
+    expect(r.status, r.text).toBe(200);
+    const roles = r.json.items.map((s: { role: string }) => s.role);
+    expect(roles).toContain('grid_worker');
+    expect(roles).toContain('police_officer'); // the grid's beat
+    expect(r.json.items.find((s: { id: string }) => s.id === WORKER)).toMatchObject({ name: '王师傅', duty: 'on_duty', openTasks: expect.any(Number) });
+    // nobody outside: a leader of another community gets 403
+    expect((await stack.api.get(`/v1/staff?areaId=${GRID}`, 'u-gl-tongle')).status).toBe(403);
+    // and residents may not ask
+    expect((await stack.api.get(`/v1/staff?areaId=${GRID}`, RESIDENT)).status).toBe(403);
+  });
+
+  it('lists every overdue report of an area for the centre', async () => {
+    // a report filed two hours ago (through the real flow, with its clock set back) is past its 1 h accept limit
+    const flows = await import('../../functions/src/flows/reports.ts');
+    const { getUser } = await import('../../functions/src/store/users.ts');
+    const resident = (await getUser(RESIDENT))!;
+    const late = await flows.createReport(resident, { category: 'open_fire', description: '楼道里烧纸', location, photos: [], anonymous: false, source: 'app' }, new Date(Date.now() - 2 * 3_600_000));
+    const fresh = await file('open_fire');
+    const list = await stack.api.get('/v1/reports/overdue?areaId=st-yuehai', DISPATCHER);
+    expect(list.status, list.text).toBe(200);
+    const ids = list.json.items.map((i: { id: string }) => i.id);
+    expect(ids).toContain(late.id);
+    expect(ids).not.toContain(fresh.id);
+    expect(list.json.items.find((i: { id: string }) => i.id === late.id)).toMatchObject({ overdue: true });
+    expect((await stack.api.get('/v1/reports/overdue?areaId=st-nantou', DISPATCHER)).status).toBe(403);
+  });
+});

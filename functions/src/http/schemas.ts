@@ -94,6 +94,8 @@ export const WechatPushQuery = z.object({
 });
 export const WechatEventBody = z.looseObject({ Event: z.string().max(64) });
 
+export const StaffQuery = z.object({ areaId: Id, role: z.enum(['grid_worker', 'grid_leader', 'police_officer']).optional() });
+
 export const DevLoginBody = z.object({ userId: Id });
 export const WechatLoginBody = z.object({ code: z.string().min(1).max(256) });
 export const RefreshBody = z.object({ refreshToken: z.string().min(10).max(4096) });
@@ -113,6 +115,7 @@ export const AuditQuery = ListQuery.extend({
   day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
 }).refine((q) => [q.reportId, q.actorId, q.day].filter(Boolean).length <= 1, '只能按一个条件查询');
 
+export const OverdueQuery = ListQuery.extend({ areaId: Id.optional() });
 export const MineQuery = ListQuery.extend({ scope: z.enum(['mine']).default('mine') });
 export const TasksQuery = ListQuery.extend({ state: z.enum(['open', 'due_soon', 'overdue', 'done', 'unplaced']).default('open') });
 export const NearbyQuery = z.object({

@@ -1,5 +1,6 @@
 /** The signed-in user. */
 import { ROLE_NAMES } from '#domain/roles';
+import { TEMPLATES, templateId } from '#notify/templates';
 import { areasInForce } from '#flows/areas';
 import { setConsent, setDuty } from '#store/users';
 import { config } from '#config';
@@ -24,6 +25,8 @@ export const get: HandlerFn = async ({ user }) => {
       duty: u.duty,
       phoneBound: !!u.phone,
       consent: { accepted: u.consentVersion, current: config.privacyNoticeVersion, required: u.role === 'resident' && !u.consentVersion },
+      // what the app asks requestSubscribeMessage for (long-term ones need no tap)
+      subscribeTemplates: TEMPLATES.map((t) => ({ kind: t.kind, templateId: templateId(t), longTerm: t.longTerm })),
     },
   };
 };

@@ -4,7 +4,7 @@
  * results merged. Open queues are bounded by real workload, so the merged list is paged by offset.
  */
 import { INDEXES, indexKeys } from '#store/keys';
-import { reportsFromIndex, type Page } from '#store/reports';
+import { countOpenTasks, reportsFromIndex, type Page } from '#store/reports';
 import { listInbox } from '#store/inbox';
 import { areasInForce } from '#flows/areas';
 import { taskRoleOf, clock } from '#domain/tasks';
@@ -13,7 +13,9 @@ import type { AreaTree } from '#geo/areas';
 import type { UserRecord } from '#store/users';
 import { summary } from '#http/views';
 import type { HandlerFn } from '#http/handler';
-import { invalidInput } from '#domain/errors';
+import { forbidden, invalidInput, notFound } from '#domain/errors';
+import { HANDLER_ROLES, ROLE_NAMES } from '#domain/roles';
+import { staffOfArea } from '#store/users';
 
 const OPEN_READ_CAP = 1000;
 
@@ -80,3 +82,49 @@ export const list: HandlerFn = async ({ user, query }) => {
 };
 
 export const inbox: HandlerFn = async ({ user, query }) => ({ body: await listInbox(user!.id, query.limit, query.cursor) });
+
+/**
+ * Who can take a task in an area (for the dispatch picker): staff bound to the area itself, to
+ * the grids under it, or (for a grid) to its beat, with duty and open-task load. Only inside
+ * the caller's own areas.
+ */
+export const staff: HandlerFn = async ({ user, query }) => {
+  const u = user!;
+  const { tree } = await areasInForce();
+  const area = tree.get(query.areaId);
+  if (!area) throw notFound('区域');
+  if (!u.areaIds.some((a) => tree.covers(a, area.id))) throw forbidden('该区域不在您的管辖范围');
+  const ids = new Set<string>([area.id]);
+  if (area.level === 'grid' && area.beatId) ids.add(area.beatId);
+  for (const g of tree.list({ level: 'grid' })) if (tree.covers(area.id, g.id)) ids.add(g.id);
+  for (const a of tree.ancestors(area.id)) if (a.level === 'community') ids.add(a.id); // the grid's leaders
+  const rows = (await Promise.all([...ids].map((id) => staffOfArea(id)))).flat();
+  const byUser = new Map<string, (typeof rows)[number] & { areaIds: string[] }>();
+  for (const r of rows) {
+    if (!r.active || (query.role && r.role !== query.role) || !HANDLER_ROLES.includes(r.role)) continue;
+    const seen = byUser.get(r.userId);
+    if (seen) seen.areaIds.push(r.areaId);
+    else byUser.set(r.userId, { ...r, areaIds: [r.areaId] });
+  }
+  const items = await Promise.all(
+    [...byUser.values()].map(async (s) => ({ id: s.userId, name: s.name, role: s.role, roleName: ROLE_NAMES[s.role], duty: s.duty, areaIds: s.areaIds, openTasks: await countOpenTasks(s.userId) })),
+  );
+  items.sort((a, b) => Number(b.duty === 'on_duty') - Number(a.duty === 'on_duty') || a.openTasks - b.openTasks || a.id.localeCompare(b.id));
+  return { body: { items, cursor: null } };
+};
+
+/** Every overdue report in an area (the centre's list), oldest deadline first. */
+export const overdue: HandlerFn = async ({ user, query }) => {
+  const u = user!;
+  const { tree } = await areasInForce();
+  const area = tree.get(query.areaId ?? u.areaIds[0] ?? '');
+  if (!area) throw notFound('区域');
+  if (!u.areaIds.some((a) => tree.covers(a, area.id))) throw forbidden('该区域不在您的管辖范围');
+  const grids = area.level === 'grid' ? [area.id] : tree.list({ level: 'grid' }).filter((g) => tree.covers(area.id, g.id)).map((g) => g.id);
+  const now = new Date();
+  const reports = (await Promise.all([...grids.map((g) => all(INDEXES.byGridQueue, indexKeys.gridOpen(g)))])).flat();
+  const unplaced = (await all(INDEXES.byGridQueue, indexKeys.unplaced())).filter((r) => grids.includes(r.gridId));
+  const late = [...reports, ...unplaced].filter((r) => clock(r, now).overdue);
+  const sorted = late.map((r) => summary(r, u, tree, now)).sort((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? ''));
+  return { body: offsetPage(sorted, query.limit, query.cursor) };
+};
