@@ -225,6 +225,45 @@ describe('the closed loop in the browser', () => {
   });
 });
 
+describe('the grid leader dispatches from the staff picker', () => {
+  it('lists the grid\'s staff with role, duty and open tasks, and dispatches to the one chosen', async () => {
+    const grid = (await api.get('/v1/areas?level=grid')).json.items[1];
+    const users = (await api.get('/v1/dev/users')).json.items as Array<{ id: string; role: string; name: string; areaIds: string[] }>;
+    const leader = users.find((u) => u.role === 'grid_leader' && u.areaIds.includes(grid.parentId))!;
+    const worker = users.find((u) => u.role === 'grid_worker' && u.areaIds.includes(grid.id))!;
+    const filed = await api.post(
+      '/v1/reports',
+      { category: 'fire_exit_blocked', description: '楼梯间堆满纸箱，挡住了安全出口', location: { lat: grid.centroid.lat, lng: grid.centroid.lng, datum: 'gcj02' }, photos: [], anonymous: false, source: 'app' },
+      'u-res-li',
+      { 'Idempotency-Key': randomBytes(8).toString('hex') },
+    );
+    expect(filed.status).toBe(201);
+    const id = filed.json.id as string;
+    expect((await api.post(`/v1/reports/${id}/actions`, { action: 'accept' }, leader.id)).status).toBe(200);
+
+    const gl = await phone(browser, stack.url, 'leader-dispatch');
+    phones.push(gl);
+    const l = gl.page;
+    await login(gl, leader.id);
+    await l.waitForURL(/staff\/inbox/);
+    await l.goto(`/#/staff/task/index?id=${encodeURIComponent(id)}`);
+    await actionButton(l, 'dispatch').click();
+    await byTestId(l, 'action-sheet').waitFor();
+    await byTestId(l, 'assignee-load').waitFor();
+    const option = l.locator('[data-testid="assignee-option"]', { hasText: worker.name });
+    await option.waitFor();
+    expect(await option.textContent()).toMatch(/网格员.*(在岗|休息|请假).*(未办结)/);
+    await gl.shot('task-dispatch-picker');
+    await option.click();
+    await sheetButton(l, '确认派单').click();
+    await byTestId(l, 'action-sheet').waitFor({ state: 'detached' });
+    const after = (await api.get(`/v1/reports/${id}`, leader.id)).json;
+    expect(after.status).toBe('dispatched');
+    expect(after.assignee.name).toBe(worker.name);
+    expect(gl.errors).toEqual([]);
+  });
+});
+
 describe('the dispatch centre in a desktop browser', () => {
   it('shows KPI cards and every grid on the heat map, without a tile server', async () => {
     const centre = await phone(browser, stack.url, 'dispatcher', { width: 1280, height: 800 });

@@ -59,6 +59,23 @@ describe('ActionBar', () => {
     expect(onSubmit).toHaveBeenLastCalledWith({ action: 'dispatch', assigneeId: 'u-gw-2' });
   });
 
+  it('shows each person\'s role, duty and open tasks in the dispatch picker', () => {
+    render(
+      <ActionBar
+        actions={['dispatch']}
+        self={self}
+        candidates={[
+          { id: 'u-gw-2', name: '李师傅', roleName: '网格员', duty: 'on_duty', openTasks: 0 },
+          { id: 'u-po-1', name: '刘洋', roleName: '社区民警', duty: 'on_leave', openTasks: 3 },
+        ]}
+        onSubmit={vi.fn()}
+      />,
+    );
+    fireEvent.click(button('派单'));
+    const options = screen.getAllByTestId('assignee-option').map((o) => o.textContent);
+    expect(options).toEqual(['派给自己（王师傅）', '网格员 李师傅在岗手上没有未办结任务', '社区民警 刘洋请假手上 3 件未办结']);
+  });
+
   it('resolves only with a note and an uploaded after-photo', async () => {
     const onSubmit = vi.fn(async () => undefined);
     const choosePhotos = vi.fn(async () => [{ path: 'blob:after', size: 1234, type: 'image/jpeg' }]);

@@ -41,7 +41,19 @@ export interface Assignee {
   id: string;
   name: string;
   role?: string;
+  /** Chinese role name, e.g. 网格员 */
+  roleName?: string;
+  /** on_duty / off_duty / on_leave */
+  duty?: string;
+  /** tasks they hold now */
+  openTasks?: number;
 }
+
+export const DUTY_LABELS: Record<string, { text: string; badge: string }> = {
+  on_duty: { text: '在岗', badge: 'badge--green' },
+  off_duty: { text: '休息', badge: 'badge--grey' },
+  on_leave: { text: '请假', badge: 'badge--orange' },
+};
 
 export interface ActionBarProps extends PhotoDeps {
   actions: readonly string[];
@@ -134,11 +146,25 @@ export function ActionBar({ actions, self, candidates = [], busy = false, onSubm
       return (
         <>
           <Text className='sheet__title'>派单给</Text>
-          {people.map((p) => (
-            <View key={p.id} className={`option${assigneeId === p.id ? ' option--on' : ''}`} onClick={() => setAssigneeId(p.id)} data-testid='assignee-option'>
-              <Text>{p.name}</Text>
-            </View>
-          ))}
+          {people.map((p) => {
+            const duty = p.duty ? DUTY_LABELS[p.duty] : undefined;
+            return (
+              <View key={p.id} className={`option${assigneeId === p.id ? ' option--on' : ''}`} onClick={() => setAssigneeId(p.id)} data-testid='assignee-option'>
+                <View className='row--between'>
+                  <Text className='strong'>
+                    {p.roleName ? <Text className='muted small'>{p.roleName} </Text> : null}
+                    {p.name}
+                  </Text>
+                  {duty ? <Text className={`badge ${duty.badge}`}>{duty.text}</Text> : null}
+                </View>
+                {p.openTasks !== undefined ? (
+                  <Text className='muted small block' data-testid='assignee-load'>
+                    {p.openTasks ? `手上 ${p.openTasks} 件未办结` : '手上没有未办结任务'}
+                  </Text>
+                ) : null}
+              </View>
+            );
+          })}
           <Button className='btn btn--primary btn--block mt12' disabled={disabledIf(!assigneeId || busy)} onClick={() => void submit({ action: 'dispatch', assigneeId })}>
             确认派单
           </Button>

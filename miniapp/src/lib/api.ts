@@ -5,7 +5,7 @@
  */
 import Taro from '@tarojs/taro';
 import { storage } from './storage';
-import type { ActionBody, Category, CreateReportBody, DevUser, InboxItem, LatLng, Located, Me, Page, ReportSummary, ReportView, Stats, HeatFeature } from './types';
+import type { ActionBody, Category, CreateReportBody, DevUser, InboxItem, LatLng, Located, Me, Page, StaffMember, ReportSummary, ReportView, Stats, HeatFeature } from './types';
 
 const BASE: string = typeof API_BASE === 'string' ? API_BASE : '';
 
@@ -134,6 +134,11 @@ export const api = {
   act: (id: string, body: ActionBody) => request<ReportView>('POST', `/v1/reports/${encodeURIComponent(id)}/actions`, { body }),
   rate: (id: string, score: string, comment?: string) => request<ReportView>('POST', `/v1/reports/${encodeURIComponent(id)}/rating`, { body: { score, ...(comment ? { comment } : {}) } }),
   revealPhone: (id: string) => request<{ phone: string }>('POST', `/v1/reports/${encodeURIComponent(id)}/reveal-phone`),
+  /** who can take a task in an area (the dispatch picker), only inside the caller's areas */
+  staff: (areaId: string, role?: 'grid_worker' | 'grid_leader' | 'police_officer') => request<Page<StaffMember>>('GET', '/v1/staff', { query: { areaId, role } }),
+  /** every overdue report in an area (the centre's list), oldest deadline first */
+  overdue: (areaId?: string, cursor?: string) => request<Page<ReportSummary>>('GET', '/v1/reports/overdue', { query: { areaId, cursor } }),
+  subscriptions: (templateIds: string[]) => request<unknown>('POST', '/v1/me/subscriptions', { body: { templateIds } }),
   tasks: (state: string, cursor?: string) => request<Page<ReportSummary>>('GET', '/v1/tasks', { query: { state, cursor } }),
   inbox: () => request<Page<InboxItem>>('GET', '/v1/inbox', { query: { limit: 20 } }),
   stats: (q: { areaId?: string; from?: string; to?: string }) => request<Stats>('GET', '/v1/stats', { query: q }),

@@ -95,3 +95,53 @@ export async function uploadPhoto(photo: LocalPhoto, onProgress?: (percent: numb
   }
   throw new ApiError(0, 'upload_timeout', '照片处理超时，请重试');
 }
+
+/** A photo kept with the report draft, so a reopened form still shows it (storage, JSON). */
+export interface DraftPhoto {
+  uploadId: string;
+  /** a small data: URL (h5) or the local file path (weapp), whichever this platform has */
+  preview: string;
+}
+
+/** The photos a saved draft had, as ready uploads again. */
+export function fromDraftPhotos(list: DraftPhoto[] | undefined | null): PhotoState[] {
+  return (list ?? [])
+    .filter((p) => p && typeof p.uploadId === 'string')
+    .map((p) => ({ local: { path: p.preview || `upload:${p.uploadId}`, size: 0, type: 'image/jpeg' }, state: 'ready' as const, uploadId: p.uploadId }));
+}
+
+/**
+ * A preview that outlives the page: h5 blob: URLs die with the tab, so draw a small JPEG data
+ * URL (longest side 160 px); weapp keeps its local path. Falls back to the path itself.
+ */
+export async function previewOf(local: LocalPhoto): Promise<string> {
+  if (process.env.TARO_ENV !== 'h5' || !local.path.startsWith('blob:') || typeof document === 'undefined') return local.path;
+  try {
+    const img = await new Promise<HTMLImageElement>((resolve, reject) => {
+      const el = new Image();
+      el.onload = () => resolve(el);
+      el.onerror = reject;
+      el.src = local.path;
+    });
+    const scale = Math.min(1, 160 / Math.max(img.naturalWidth || 1, img.naturalHeight || 1));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(img.naturalWidth * scale));
+    canvas.height = Math.max(1, Math.round(img.naturalHeight * scale));
+    canvas.getContext('2d')!.drawImage(img, 0, 0, canvas.width, canvas.height);
+    return canvas.toDataURL('image/jpeg', 0.7);
+  } catch {
+    return local.path;
+  }
+}
+
+/** The upload id a 400 invalid_upload names (API.md: details.uploadId), or null. */
+export function invalidUploadOf(e: unknown): string | null {
+  if (!(e instanceof ApiError) || e.code !== 'invalid_upload') return null;
+  const id = (e.details as { uploadId?: unknown } | undefined)?.uploadId;
+  return typeof id === 'string' ? id : null;
+}
+
+/** What a person is told when saved photos could no longer be used and were left out. */
+export function droppedPhotosMessage(count: number): string {
+  return `有 ${count} 张照片已过期或无法使用，已从上报中移除；其余内容已提交。如需要，可在详情页补充说明。`;
+}

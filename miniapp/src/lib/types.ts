@@ -29,6 +29,27 @@ export interface Me {
   duty?: string;
   phoneBound: boolean;
   consent: { accepted: string | null; current: string; required: boolean };
+  /** WeChat subscribe-message templates (API.md GET /v1/me); absent on older backends */
+  subscribeTemplates?: SubscribeTemplate[];
+}
+
+export interface SubscribeTemplate {
+  kind: 'task' | 'progress' | 'survey' | 'escalation';
+  templateId: string;
+  longTerm: boolean;
+}
+
+export type Duty = 'on_duty' | 'off_duty' | 'on_leave';
+
+/** Someone a task can be dispatched to (GET /v1/staff): on duty first, then fewest open tasks. */
+export interface StaffMember {
+  id: string;
+  name: string;
+  role: Role;
+  roleName: string;
+  duty: Duty | string;
+  areaIds: string[];
+  openTasks: number;
 }
 
 export interface Category {

@@ -8,8 +8,8 @@ export interface PhotoDeps {
   uploadPhoto?: (p: LocalPhoto, onProgress?: (n: number) => void) => Promise<string>;
 }
 
-export function usePhotos({ choosePhotos = defaultChoose, uploadPhoto = defaultUpload }: PhotoDeps = {}, max = MAX_PHOTOS) {
-  const [items, setItems] = useState<PhotoState[]>([]);
+export function usePhotos({ choosePhotos = defaultChoose, uploadPhoto = defaultUpload }: PhotoDeps = {}, max = MAX_PHOTOS, initial?: () => PhotoState[]) {
+  const [items, setItems] = useState<PhotoState[]>(() => initial?.() ?? []);
   const itemsRef = useRef(items);
   itemsRef.current = items;
 
@@ -40,9 +40,11 @@ export function usePhotos({ choosePhotos = defaultChoose, uploadPhoto = defaultU
     if (p) start(p.local);
   }, [start]);
   const reset = useCallback(() => setItems([]), []);
+  /** leaves out uploads the API no longer accepts (expired, already used) */
+  const dropUploads = useCallback((ids: string[]) => setItems((cur) => cur.filter((p) => !(p.state === 'ready' && ids.includes(p.uploadId)))), []);
 
   const readyIds = items.flatMap((p) => (p.state === 'ready' ? [p.uploadId] : []));
   const uploading = items.some((p) => p.state === 'uploading');
   const failed = items.some((p) => p.state === 'failed');
-  return { items, add, remove, retry, reset, readyIds, uploading, failed };
+  return { items, add, remove, retry, reset, dropUploads, readyIds, uploading, failed };
 }

@@ -62,7 +62,8 @@ export default function Dashboard() {
     const range = { areaId, from: chinaDay(days - 1), to: chinaDay(0) };
     api.stats(range).then(setStats, (e) => setError(messageOf(e)));
     api.heatmap(areaId).then((h) => setHeat(h.features), () => setHeat([]));
-    api.tasks('overdue').then((t) => setOverdue(t.items), () => setOverdue([]));
+    setOverdue(null);
+    api.overdue(areaId).then((t) => setOverdue(t.items), () => setOverdue([]));
     if (me?.role === 'dispatcher') api.tasks('unplaced').then((t) => setUnplaced(t.items), () => setUnplaced([]));
   };
   useEffect(load, [areaId, days]);
@@ -209,8 +210,8 @@ export default function Dashboard() {
                 <Text className='muted'>没有下级区域</Text>
               )}
             </View>
-            <Text className='h2'>超时任务</Text>
-            <TaskList items={overdue} empty='没有超时任务' />
+            <Text className='h2'>本区域超时事项</Text>
+            <TaskList items={overdue} empty='本区域没有超时事项' />
             {me?.role === 'dispatcher' ? (
               <>
                 <Text className='h2'>待人工分派（系统未能定位网格）</Text>

@@ -11,6 +11,8 @@ import { seen, storage } from '../../lib/storage';
 import { newId } from '../../lib/ids';
 import { PAGES, refreshMe, requireSession } from '../../lib/session';
 import { usePhotos } from '../../lib/usePhotos';
+import { droppedPhotosMessage, fromDraftPhotos, invalidUploadOf, previewOf, type DraftPhoto } from '../../lib/photos';
+import { askToSubscribe } from '../../lib/subscribe';
 import { wgs84ToGcj02 } from '../../lib/datum';
 import { ReportForm, type DraftFields, type Place } from '../../components/ReportForm';
 import { LeafletMap, ringsOf, type MapPolygon } from '../../components/LeafletMap';
@@ -22,6 +24,8 @@ interface Draft extends DraftFields {
   key: string;
   point: LatLng | null;
   pointLabel: string;
+  /** uploaded photos (id + a preview that survives a closed app) */
+  photos?: DraftPhoto[];
 }
 
 const emptyDraft = (): Draft => ({ key: newId(), category: null, description: '', address: '', anonymous: false, point: null, pointLabel: '' });
@@ -38,9 +42,38 @@ export default function ReportPage() {
   const [error, setError] = useState<string | null>(null);
   const [showMap, setShowMap] = useState(false);
   const [grids, setGrids] = useState<MapPolygon[]>([]);
-  const photos = usePhotos();
+  const photos = usePhotos(undefined, undefined, () => fromDraftPhotos(draft.photos));
   const draftRef = useRef(draft);
   draftRef.current = draft;
+  const previews = useRef(new Map<string, string>());
+
+  // Keep the uploaded photos with the draft (without clearing an error on screen).
+  useEffect(() => {
+    let stale = false;
+    const ready = photos.items.flatMap((p) => (p.state === 'ready' ? [p] : []));
+    void Promise.all(
+      ready.map(async (p) => {
+        let preview = previews.current.get(p.uploadId);
+        if (preview === undefined) {
+          preview = p.local.path.startsWith('upload:') ? '' : await previewOf(p.local);
+          previews.current.set(p.uploadId, preview);
+        }
+        return { uploadId: p.uploadId, preview };
+      }),
+    ).then((list) => {
+      if (stale) return;
+      const before = draftRef.current.photos ?? [];
+      if (before.length === list.length && before.every((b, i) => b.uploadId === list[i]!.uploadId && b.preview === list[i]!.preview)) return;
+      setDraft((d) => {
+        const next = { ...d, photos: list };
+        storage.setDraft(next);
+        return next;
+      });
+    });
+    return () => {
+      stale = true;
+    };
+  }, [photos.items]);
 
   const change = (patch: Partial<Draft>) => {
     setDraft((d) => {
@@ -147,24 +180,43 @@ export default function ReportPage() {
 
   const submit = async () => {
     if (place.state !== 'ok' || !draft.category) return;
+    // weapp: asked inside the tap (WeChat requires it), recorded before leaving this screen
+    const subscribed = askToSubscribe(storage.me());
     setSubmitting(true);
     setError(null);
+    let ids = photos.readyIds;
+    const dropped: string[] = [];
     try {
-      const report = await api.createReport(
-        {
-          category: draft.category,
-          description: draft.description.trim(),
-          location: { lat: place.point.lat, lng: place.point.lng, datum: 'gcj02' },
-          ...(draft.address.trim() ? { address: draft.address.trim() } : {}),
-          photos: photos.readyIds,
-          anonymous: draft.anonymous,
-          source: 'app',
-        },
-        draft.key,
-      );
+      let report;
+      for (;;) {
+        try {
+          report = await api.createReport(
+            {
+              category: draft.category,
+              description: draft.description.trim(),
+              location: { lat: place.point.lat, lng: place.point.lng, datum: 'gcj02' },
+              ...(draft.address.trim() ? { address: draft.address.trim() } : {}),
+              photos: ids,
+              anonymous: draft.anonymous,
+              source: 'app',
+            },
+            draft.key,
+          );
+          break;
+        } catch (e) {
+          // a saved photo that can no longer be used (expired, used): leave it out, send the rest
+          const bad = invalidUploadOf(e);
+          if (!bad || !ids.includes(bad)) throw e;
+          dropped.push(bad);
+          ids = ids.filter((id) => id !== bad);
+          photos.dropUploads([bad]);
+        }
+      }
       storage.setDraft(null);
       seen.mark(report.id, report.status);
-      void Taro.showToast({ title: '上报成功', icon: 'success' });
+      await subscribed;
+      if (dropped.length) await Taro.showModal({ title: '上报成功', content: droppedPhotosMessage(dropped.length), showCancel: false }).catch(() => undefined);
+      else void Taro.showToast({ title: '上报成功', icon: 'success' });
       void Taro.redirectTo({ url: PAGES.detail(report.id) });
     } catch (e) {
       // the draft and its key stay: "提交上报" again retries the same request safely

@@ -18,18 +18,17 @@ import type { ActionBody, Me, ReportView } from '../../lib/types';
 const preview = (urls: string[], i: number) => void Taro.previewImage({ urls, current: urls[i] });
 
 /**
- * People this task can be dispatched to. There is no staff-list endpoint yet (it would be
- * GET /v1/staff?areaId=<grid or beat>&role=grid_worker|police_officer -> [{id, name, role, duty}],
- * limited to the caller's areas); until then the local stack's seeded users stand in, and a
- * deployed app offers "派给自己" only.
+ * People this task can be dispatched to (GET /v1/staff for the report's grid: the API limits it
+ * to the caller's areas and sorts on-duty first, then by open tasks). Only leaders and the centre
+ * dispatch to others; a worker (and an officer) dispatches to themself, which the sheet always offers.
  */
-async function candidatesFor(r: ReportView, me: Me): Promise<Assignee[]> {
-  if (me.role !== 'grid_leader' && me.role !== 'dispatcher') return [];
+async function candidatesFor(r: Pick<ReportView, 'grid'>, me: Pick<Me, 'id' | 'role'>): Promise<Assignee[]> {
+  if (me.role !== 'grid_leader' && me.role !== 'dispatcher' && me.role !== 'admin') return [];
   try {
-    const users = (await api.devUsers()).items;
-    return users
-      .filter((u) => HANDLER_ROLES.includes(u.role) && u.id !== me.id && (u.areaIds.includes(r.grid.id) || u.areaIds.includes(r.beat.id)))
-      .map((u) => ({ id: u.id, name: `${u.role === 'police_officer' ? '社区民警' : u.role === 'grid_leader' ? '网格长' : '网格员'} ${u.name}`, role: u.role }));
+    const staff = (await api.staff(r.grid.id)).items;
+    return staff
+      .filter((s) => HANDLER_ROLES.includes(s.role) && s.id !== me.id)
+      .map((s) => ({ id: s.id, name: s.name, role: s.role, roleName: s.roleName, duty: s.duty, openTasks: s.openTasks }));
   } catch {
     return [];
   }
