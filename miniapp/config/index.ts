@@ -11,7 +11,7 @@ import { defineConfig, type UserConfigExport } from '@tarojs/cli';
 
 const root = path.resolve(__dirname, '..');
 /** Backend modules the app imports at run time (pure, no I/O): compiled by the app's babel. */
-const sharedBackend = [path.resolve(root, '../functions/src/geo'), path.resolve(root, '../functions/src/domain/roles.ts')];
+const sharedBackend = [path.resolve(root, '../functions/src/geo'), path.resolve(root, '../functions/src/domain')];
 
 /**
  * npm nests @tarojs/plugin-framework-react under miniapp/node_modules (its optional peer `vite@^4`

@@ -9,22 +9,10 @@ import { PhotoPicker } from './Photos';
 import { usePhotos, type PhotoDeps } from '../lib/usePhotos';
 import type { ActionBody, StaffAction } from '../lib/types';
 import { disabledIf } from '../lib/dom';
+import { ACTION_NAMES, STAFF_ACTIONS } from '../../../functions/src/domain/lifecycle';
 
-/** Button wording per action (the timeline uses the API's own `actionName`). */
-export const ACTION_LABELS: Record<StaffAction, string> = {
-  accept: '受理',
-  reject: '不予受理',
-  merge: '合并',
-  dispatch: '派单',
-  start: '开始处置',
-  resolve: '办结',
-  hand_back: '退回',
-  transfer: '转交',
-  verify: '核查通过',
-  rework: '返工',
-  close: '结案',
-  remind: '催办',
-};
+/** Button wording per action: the transition table's own names (the timeline uses the API's `actionName`). */
+export const ACTION_LABELS = Object.fromEntries(STAFF_ACTIONS.map((a) => [a, ACTION_NAMES[a]])) as Record<StaffAction, string>;
 
 const PRIMARY: StaffAction[] = ['accept', 'dispatch', 'start', 'resolve', 'verify', 'close'];
 const DANGER: StaffAction[] = ['reject', 'rework', 'hand_back'];
