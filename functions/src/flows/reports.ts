@@ -49,15 +49,7 @@ export interface CreateInput {
  * Builds and writes a new report, routed. `extra` items (the idempotency completion) commit in
  * the same transaction.
  */
-export function createReport(
-  user: UserRecord,
-  input: CreateInput,
-  now: Date,
-  extra: TxItem[] = [],
-  extraFor?: (reportId: string) => TxItem[],
-): Promise<ReportRecord> {
-  return withRetry(() => createOnce(user, input, now, extra, extraFor));
-}
+export const createReport = (...args: Parameters<typeof createOnce>): Promise<ReportRecord> => withRetry(() => createOnce(...args));
 
 async function createOnce(
   user: UserRecord,

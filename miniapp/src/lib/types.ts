@@ -4,6 +4,7 @@
  * few responses without a schema there are written out here from API.md.
  */
 import type { ActionInput, CreateReportInput, ReportViewT } from '../../../functions/src/http/schemas';
+import type { Kpis as KpiMeasures } from '../../../functions/src/domain/kpi';
 
 export type ReportView = ReportViewT;
 export type CreateReportBody = CreateReportInput;
@@ -117,18 +118,11 @@ export interface InboxItem {
   body: string;
 }
 
-export interface Kpis {
+/** One area's row of GET /v1/stats: the backend's measures (domain/kpi.ts), its name and gauges. */
+export interface Kpis extends KpiMeasures {
   areaId: string;
   name: string;
   level: string;
-  acceptanceRate: number | null;
-  onTimeClosureRate: number | null;
-  closureRate: number | null;
-  reworkRate: number | null;
-  satisfactionRate: number | null;
-  medianAcceptMinutes: number | null;
-  medianCloseMinutes: number | null;
-  reported: number;
   open: number;
   overdue: number;
 }
