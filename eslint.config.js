@@ -20,6 +20,24 @@ export default tseslint.config(
     },
   },
   {
+    // Flows are the only path to the store: a handler or an event consumer that reached the
+    // store directly would re-implement part of the rules (rights, audit, one transaction).
+    files: ['functions/src/http/**', 'functions/src/events/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(#store/|(\\.\\.?/)+(src/)?store/)',
+              message: 'Handlers and event consumers go through a use case in functions/src/flows/, never the store.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['tests/**'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -9,18 +9,23 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { matchRoute, type Route } from '#http/routes';
-import { makeHandler } from '#http/handler';
-import { handlerFor } from '#http/handlers/index';
 import { config } from '#config';
 
 /** Lambda's own request payload limit; the handlers enforce the API's 1 MB below this. */
 const GATEWAY_MAX_BODY = 6 * 1024 * 1024;
 
-const handlers = new Map<Route, ReturnType<typeof makeHandler>>();
-const handlerOf = (route: Route) => {
-  let h = handlers.get(route);
-  if (!h) handlers.set(route, (h = makeHandler(route, handlerFor(route.handler))));
-  return h;
+type LambdaEntry = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+
+/**
+ * Requests go to the same entry file (functions/src/entry/api-<fn>.ts) that is deployed as the
+ * route's Lambda function, which picks the handler by routeKey — the code served here is the
+ * code that runs in the cloud.
+ */
+const entries = new Map<string, Promise<LambdaEntry>>();
+const entryOf = (fn: string): Promise<LambdaEntry> => {
+  let e = entries.get(fn);
+  if (!e) entries.set(fn, (e = import(`#entry/api-${fn}`).then((m: { handler: LambdaEntry }) => m.handler)));
+  return e;
 };
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -117,7 +122,8 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, url: URL) {
     throw e;
   }
   const event = toEvent(req, url, match.route, match.params, body);
-  const out = (await handlerOf(match.route)(event, lambdaContext(match.route.fn, event.requestContext.requestId))) as APIGatewayProxyStructuredResultV2;
+  const entry = await entryOf(match.route.fn);
+  const out = (await entry(event, lambdaContext(match.route.fn, event.requestContext.requestId))) as APIGatewayProxyStructuredResultV2;
   res.writeHead(out.statusCode ?? 200, (out.headers ?? {}) as Record<string, string>);
   res.end(out.body ?? '');
 }

@@ -1,11 +1,11 @@
 /**
  * `npm run bench:photos`: processing one 12-megapixel phone JPEG (EXIF with GPS and camera) the
- * way the S3 handler does (functions/src/events/photo-render.ts) — time and peak memory — against
+ * way the S3 handler does (functions/src/flows/photo-render.ts) — time and peak memory — against
  * a baseline in the same run: the naive pipeline that decodes the full image to raw pixels once
  * and resizes that twice. The output must carry no EXIF. Last line: one JSON object.
  */
 import sharp from 'sharp';
-import { renderPhoto, sniff } from '../../functions/src/events/photo-render.ts';
+import { renderPhoto, sniff } from '../../functions/src/flows/photo-render.ts';
 
 const WIDTH = 4000;
 const HEIGHT = 3000;

@@ -36,6 +36,11 @@ export interface AreaRelation {
 
 export const isStaff = (role: Role): boolean => role !== 'resident';
 
+/** Staff bound to the area or to an area above it. */
+export function coversArea(actor: Actor, areaId: string, areas: AreaRelation): boolean {
+  return isStaff(actor.role) && actor.areaIds.some((mine) => areas.covers(mine, areaId));
+}
+
 /** A report sits in one grid and one beat; staff bound to either (or above them) may see it. */
 export function coversPlace(actor: Actor, place: { gridId: string | null; beatId: string | null }, areas: AreaRelation): boolean {
   if (!isStaff(actor.role)) return false;

@@ -1,67 +1,15 @@
 /**
- * S3 ObjectCreated handler for uploaded originals (the local stack feeds it s3rver's events).
- * Checks what the file really is (magic bytes, not the name), enforces the size the upload was
- * declared with, re-encodes with sharp — which drops ALL metadata (EXIF incl. GPS, XMP, IPTC)
- * unless asked to keep it — writes a display image and a thumbnail, deletes the original and
- * marks the upload ready or failed with a reason the app can show.
+ * S3 ObjectCreated handler for uploaded originals (the local stack feeds it s3rver's events);
+ * flows/photo-processing does the work.
  */
 import type { S3Event } from 'aws-lambda';
-import { renderPhoto, sniff, type ImageKind } from '#events/photo-render';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from '#store/clients';
-import { getUpload, markUpload, ORIGINALS_PREFIX, photoObjectKeys } from '#store/uploads';
-import { config } from '#config';
-import { logger } from '#log';
-import { startMediaCheck } from '#flows/moderation';
-
-const KIND_OF_TYPE: Record<string, ImageKind> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/heic': 'heic' };
-
-class Rejected extends Error {}
-
-async function processOne(key: string): Promise<void> {
-  const uploadId = key.slice(ORIGINALS_PREFIX.length);
-  const upload = await getUpload(uploadId);
-  if (!upload || upload.objectKey !== key) {
-    logger.warn('object without an upload record', { key });
-    return;
-  }
-  if (upload.status === 'ready') return; // a replayed event
-  try {
-    await markUpload(uploadId, { status: 'uploaded' });
-    const obj = await s3.send(new GetObjectCommand({ Bucket: config.bucket, Key: key }));
-    const bytes = await obj.Body!.transformToByteArray();
-    if (bytes.length > upload.size || bytes.length > config.uploadMaxBytes) throw new Rejected('too_large');
-    if (Date.parse(upload.expiresAt) + 60_000 < Date.now()) throw new Rejected('expired');
-    const kind = sniff(bytes);
-    if (!kind) throw new Rejected('not_an_image');
-    if (KIND_OF_TYPE[upload.contentType] !== kind) throw new Rejected('type_mismatch');
-    let display: Buffer;
-    let thumb: Buffer;
-    try {
-      ({ display, thumb } = await renderPhoto(bytes));
-    } catch {
-      throw new Rejected(kind === 'heic' ? 'heic_unsupported' : 'undecodable');
-    }
-    const { display: displayKey, thumb: thumbKey } = photoObjectKeys(uploadId);
-    await Promise.all([
-      s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: displayKey, Body: display, ContentType: 'image/jpeg' })),
-      s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: thumbKey, Body: thumb, ContentType: 'image/jpeg' })),
-    ]);
-    await markUpload(uploadId, { status: 'ready', size: bytes.length });
-    await startMediaCheck(uploadId, upload.ownerId);
-  } catch (e) {
-    if (!(e instanceof Rejected)) throw e; // transient: keep the original and let the event source retry
-    await markUpload(uploadId, { status: 'failed', reason: e.message });
-  }
-  // The original may carry GPS: it never outlives processing.
-  await s3.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: key }));
-}
+import { isOriginal, processOriginal } from '#flows/photo-processing';
 
 export async function handler(event: S3Event): Promise<void> {
   for (const record of event.Records) {
     if (!record.eventName.startsWith('ObjectCreated')) continue;
     const key = decodeURIComponent(record.s3.object.key.replace(/\+/g, ' '));
-    if (!key.startsWith(ORIGINALS_PREFIX)) continue;
-    await processOne(key);
+    if (!isOriginal(key)) continue;
+    await processOriginal(key);
   }
 }

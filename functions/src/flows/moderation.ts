@@ -10,8 +10,13 @@ import { needsReview, type Moderation, type Verdict } from '#domain/moderation';
 import { logger } from '#log';
 import { mediaCheckAsync, msgSecCheck, type MediaCheckVerdict } from '#notify/wechat';
 import { s3Public } from '#store/clients';
-import { enqueue, saveTrace, setReportModeration, uploadOfTrace } from '#store/moderation';
-import { getReportRecord } from '#store/reports';
+import { decisionItems, enqueue, listQueue, saveTrace, setReportModeration, uploadOfTrace } from '#store/moderation';
+import { batchGetReports, getReportRecord } from '#store/reports';
+import { transact } from '#store/tx';
+import { auditEntry, auditPut } from '#store/audit';
+import { notFound } from '#domain/errors';
+import type { ReportRecord } from '#domain/report';
+import { rightsOf } from '#flows/rights';
 import { getUpload, markUpload, photoObjectKeys } from '#store/uploads';
 import { getUser, type UserRecord } from '#store/users';
 
@@ -60,6 +65,39 @@ export async function onMediaVerdict(v: MediaCheckVerdict): Promise<boolean> {
   if (!report) return true;
   const m: Moderation = { text: report.moderation?.text ?? 'pass', photos: { ...(report.moderation?.photos ?? {}), [uploadId]: v.suggest }, reviewed: report.moderation?.reviewed ?? null };
   await setReportModeration(report.id, m);
-  if (needsReview(m)) await enqueue(report.id, new Date().toISOString());
+  if (needsReview(m)) await enqueue(report);
   return true;
+}
+
+/** Queue pages read per request at most while looking for items inside the reviewer's areas. */
+const MAX_QUEUE_PAGES = 10;
+
+/**
+ * Reports awaiting a reviewer, oldest first — only those inside the reviewer's areas. The queue
+ * is one partition for the city, so a page is filled from as many queue pages as it takes (up
+ * to MAX_QUEUE_PAGES; the cursor then resumes where reading stopped).
+ */
+export async function reviewQueue(user: UserRecord, limit: number, cursor?: string): Promise<{ items: ReportRecord[]; cursor: string | null }> {
+  const rights = await rightsOf(user);
+  const items: ReportRecord[] = [];
+  let next: string | null = cursor ?? null;
+  for (let pages = 0; pages < MAX_QUEUE_PAGES && items.length < limit; pages++) {
+    const page = await listQueue(limit - items.length, next ?? undefined);
+    const records = await batchGetReports(page.items.map((i) => i.reportId));
+    items.push(...records.filter((r) => rights.may(r)));
+    next = page.cursor;
+    if (!next) break;
+  }
+  return { items, cursor: next };
+}
+
+/** A reviewer approves (shown to all again) or hides (kept from other residents) a flagged report. */
+export async function decide(user: UserRecord, reportId: string, decision: 'approve' | 'hide', now: Date): Promise<{ id: string; moderation: Moderation }> {
+  const r = await getReportRecord(reportId);
+  if (!r?.moderation) throw notFound('待审核事项');
+  (await rightsOf(user)).require(r, '该事项不在您的管辖范围');
+  const m: Moderation = { ...r.moderation, reviewed: decision === 'approve' ? 'approved' : 'hidden' };
+  const audit = auditPut(auditEntry({ at: now.toISOString(), what: 'moderation', actorId: user.id, actorRole: user.role, reportId: r.id, detail: decision, from: r.moderation.reviewed, to: m.reviewed }));
+  await transact([...decisionItems(r, m), audit]);
+  return { id: r.id, moderation: m };
 }

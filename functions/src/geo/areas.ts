@@ -252,6 +252,11 @@ export class AreaTree {
     return out;
   }
 
+  /** Areas without a parent: whoever covers all of them covers the whole map. */
+  roots(): string[] {
+    return this.list().filter((a) => a.parentId === null).map((a) => a.id);
+  }
+
   /** Direct children by `parentId` (a beat's grids are not its children: see `gridsOfBeat`). */
   children(id: string): Area[] {
     return [...(this.#children.get(id) ?? [])];

@@ -23,6 +23,11 @@ export async function issueToken(userId: string, kind: 'access' | 'refresh' = 'a
     .sign(secret());
 }
 
+/** The sign-in answer: an access token, a refresh token and who they are for. */
+export async function tokens(u: { id: string; role: string; name: string; areaIds: readonly string[] }) {
+  return { token: await issueToken(u.id), refreshToken: await issueToken(u.id, 'refresh'), user: { id: u.id, role: u.role, name: u.name, areaIds: u.areaIds } };
+}
+
 export async function verifyToken(token: string, kind: 'access' | 'refresh' = 'access'): Promise<string> {
   try {
     const { payload } = await jwtVerify(token, secret(), { issuer: ISSUER, algorithms: ['HS256'] });

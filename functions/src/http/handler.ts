@@ -12,20 +12,33 @@ import { loadSecrets } from '#secrets';
 import * as z from 'zod';
 import { config } from '#config';
 import { DomainError } from '#domain/errors';
-import { getUser, type UserRecord } from '#store/users';
+import { signedInUser, type UserRecord } from '#flows/identity';
 import { verifyToken } from '#http/auth';
-import type { Route } from '#http/routes';
-
+import type { HandlerKey, Route, RowOf } from '#http/routes';
 
 export interface RequestCtx {
-  body: any;
-  query: any;
-  params: any;
+  body: unknown;
+  query: unknown;
+  params: unknown;
   user: UserRecord | null;
   requestId: string;
   headers: Record<string, string>;
   sourceIp: string;
 }
+
+/** What a row's schema parses to (the row has no such schema: nothing to read). */
+type Parsed<R, F extends 'body' | 'query' | 'params'> = R extends { readonly [P in F]: infer S extends z.ZodType } ? z.output<S> : unknown;
+
+/** The request as a handler of row R sees it: validated input typed by R's schemas, a user when R needs one. */
+export interface Ctx<R> extends Omit<RequestCtx, 'body' | 'query' | 'params' | 'user'> {
+  body: Parsed<R, 'body'>;
+  query: Parsed<R, 'query'>;
+  params: Parsed<R, 'params'>;
+  user: R extends { readonly auth: 'user' } ? UserRecord : null;
+}
+
+/** A handler of one route row, e.g. `Handler<'reports.create'>`. */
+export type Handler<K extends HandlerKey> = (ctx: Ctx<RowOf<K>>) => Promise<Result>;
 
 export interface Result {
   status?: number;
@@ -94,8 +107,8 @@ const parse = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGat
       const m = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
       if (!m) throw new DomainError('unauthenticated', '请先登录');
       const userId = await verifyToken(m[1]!);
-      user = await getUser(userId);
-      if (!user || !user.active) throw new DomainError('unauthenticated', '账号不存在或已停用');
+      user = await signedInUser(userId);
+      if (!user) throw new DomainError('unauthenticated', '账号不存在或已停用');
       if (route.roles && !route.roles.includes(user.role)) throw new DomainError('forbidden', '您的角色不能使用该功能');
     }
     carrier.wsb = {

@@ -32,7 +32,7 @@ export interface Route {
 
 const STAFF: readonly Role[] = ['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
 
-export const ROUTES: readonly Route[] = [
+const TABLE = [
   { method: 'GET', path: '/v1/health', handler: 'system.health', fn: 'system', summary: 'store and object storage answer', auth: 'none' },
   { method: 'GET', path: '/v1/openapi.json', handler: 'system.openapi', fn: 'system', summary: 'this document', auth: 'none' },
   { method: 'POST', path: '/v1/auth/wechat', handler: 'auth.wechatLogin', fn: 'auth', summary: 'WeChat login code -> tokens; a new openid becomes a resident', auth: 'none', body: S.WechatLoginBody },
@@ -76,7 +76,14 @@ export const ROUTES: readonly Route[] = [
   { method: 'PATCH', path: '/v1/admin/staff/{id}', handler: 'admin.updateStaffAccount', fn: 'admin', summary: 'edit a staff account; {active:false} hands its open tasks back to routing', auth: 'user', roles: ['admin'], params: S.IdParams, body: S.UpdateStaffBody },
   { method: 'GET', path: '/v1/admin/push/dead-letters', handler: 'admin.pushDeadLetters', fn: 'admin', summary: 'WeChat pushes that failed after retries, oldest first', auth: 'user', roles: ['admin'], query: S.ListQuery },
   { method: 'POST', path: '/v1/admin/push/replay', handler: 'admin.replayPushes', fn: 'admin', summary: 'retry dead-lettered pushes once each (?limit, ?cursor); done ones leave the list', auth: 'user', roles: ['admin'], query: S.ListQuery },
-];
+] as const satisfies readonly Route[];
+
+export const ROUTES: readonly Route[] = TABLE;
+
+/** A row by its handler key: handlers take their request types from their own row. */
+export type RouteRow = (typeof TABLE)[number];
+export type HandlerKey = RouteRow['handler'];
+export type RowOf<K extends HandlerKey> = Extract<RouteRow, { handler: K }>;
 
 
 /** Compiled matchers, most specific (fewest parameters) first so /reports/nearby beats /reports/{id}. */

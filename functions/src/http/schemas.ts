@@ -8,7 +8,9 @@ import { STAFF_ACTIONS, STATUSES } from '#domain/lifecycle';
 import { ROLES } from '#domain/roles';
 import { SCORES } from '#domain/report';
 
-export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/heic'] as const;
+import { UPLOAD_CONTENT_TYPES } from '#domain/uploads';
+
+export { UPLOAD_CONTENT_TYPES };
 export const MAX_PHOTOS = 9;
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -62,7 +64,7 @@ export const ActionBody = z
   })
   .meta({ id: 'ReportAction' });
 
-export const RatingBody = z.object({ score: z.enum(SCORES as [string, ...string[]]), comment: text(500).optional() }).meta({ id: 'Rating' });
+export const RatingBody = z.object({ score: z.enum(SCORES), comment: text(500).optional() }).meta({ id: 'Rating' });
 
 export const UploadBody = z
   .object({ contentType: z.string().max(100), size: z.number().int().min(1) })

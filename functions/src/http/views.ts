@@ -11,8 +11,8 @@ import { isStaff, type Actor, type AreaRelation } from '#domain/roles';
 import { fromWgs84 } from '#geo/datum';
 import { hiddenPhotos } from '#domain/moderation';
 import { photoLinks } from '#flows/photos';
-import type { ReportStory } from '#store/reports';
-import type { UserRecord } from '#store/users';
+import type { ReportStory } from '#flows/report-reads';
+import type { UserRecord } from '#flows/identity';
 import type { ReportViewT } from '#http/schemas';
 
 const gcj = (p: { lat: number; lng: number }) => ({ ...fromWgs84(p, 'gcj02'), datum: 'gcj02' as const });
@@ -36,6 +36,25 @@ function common(r: ReportRecord) {
     assignee: r.assignee && { role: r.assignee.role, name: r.assignee.name },
     followerCount: r.followerCount,
     rating: r.rating,
+  };
+}
+
+/**
+ * What anyone near a report may see of it without opening it ("我也遇到" for reports not theirs):
+ * what kind, what state, when — no description, address, exact point or people.
+ */
+export function publicSummary(r: ReportRecord, now: Date) {
+  const c = clock(r, now);
+  return {
+    id: r.id,
+    status: r.status,
+    statusName: STATUS_NAMES[r.status],
+    category: r.category,
+    categoryName: categoryOf(r.category)?.name ?? r.category,
+    createdAt: r.createdAt,
+    grid: { id: r.gridId, name: r.gridName },
+    followerCount: r.followerCount,
+    overdue: c.overdue,
   };
 }
 

@@ -6,7 +6,8 @@
  * (a report keeps the version it was routed with; the pointer remembers the one before).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { transact, type TxItem } from '#store/tx';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { doc, s3 } from '#store/clients';
 import { OBJECT_PREFIXES, keys } from '#store/keys';
@@ -29,8 +30,12 @@ export interface AreaVersion {
   count: number;
 }
 
-/** Writes a version's files, then makes it current (the flip is the last, atomic step). */
-export async function saveSnapshot(s: AreaSnapshot, index: Uint8Array, importedBy: string): Promise<AreaVersion> {
+/**
+ * Writes a version's files, then makes it current: the flip is the last, atomic step, one
+ * transaction with `extra` for the version it carries (the import's audit entry), conditioned on
+ * the pointer read here — two imports at once cannot both believe they replaced the same one.
+ */
+export async function saveSnapshot(s: AreaSnapshot, index: Uint8Array, importedBy: string, extra: (v: AreaVersion) => TxItem[] = () => []): Promise<AreaVersion> {
   const k = objectKeys(s.version);
   await Promise.all([
     s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: k.snapshot, Body: gzipSync(JSON.stringify(s)), ContentType: 'application/json', ContentEncoding: 'gzip' })),
@@ -44,7 +49,18 @@ export async function saveSnapshot(s: AreaSnapshot, index: Uint8Array, importedB
     importedBy,
     count: s.areas.length,
   };
-  await doc.send(new PutCommand({ TableName: table(), Item: { ...keys.areaSetPointer(), type: 'areaset', ...pointer } }));
+  await transact([
+    {
+      Put: {
+        TableName: table(),
+        Item: { ...keys.areaSetPointer(), type: 'areaset', ...pointer },
+        ...(current
+          ? { ConditionExpression: 'version = :seen AND importedAt = :at', ExpressionAttributeValues: { ':seen': current.version, ':at': current.importedAt } }
+          : { ConditionExpression: 'attribute_not_exists(PK)' }),
+      },
+    },
+    ...extra(pointer),
+  ]);
   return pointer;
 }
 

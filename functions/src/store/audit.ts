@@ -15,7 +15,12 @@ import { config } from '#config';
 import { currentRequest } from '#request-context';
 import type { TxItem } from '#store/tx';
 
-export type AuditWhat = 'state_change' | 'read_personal' | 'reveal_phone' | 'export' | 'account_change' | 'account_deleted';
+/**
+ * What an entry records. Changes (state_change, account_change, account_deleted, moderation,
+ * areas_import) commit in the transaction of the change itself (`auditPut`); reads of personal
+ * data and exports change nothing, so their entry is the only write (`writeAudit`).
+ */
+export type AuditWhat = 'state_change' | 'read_personal' | 'reveal_phone' | 'export' | 'account_change' | 'account_deleted' | 'moderation' | 'areas_import';
 
 export interface AuditEntry {
   id: string;
@@ -61,6 +66,7 @@ export const auditPut = (e: AuditEntry): TxItem => ({
   Put: { TableName: config.tableName, Item: item(e), ConditionExpression: 'attribute_not_exists(PK)' },
 });
 
+/** For reads and exports only: a change puts its entry inside its own transaction (`auditPut`). */
 export async function writeAudit(e: AuditEntry): Promise<void> {
   await doc.send(new PutCommand({ TableName: config.tableName, Item: item(e), ConditionExpression: 'attribute_not_exists(PK)' }));
 }

@@ -1,10 +1,13 @@
 /**
  * The review queue and the link from a WeChat media-check trace back to its upload.
  *
- * Queue   PK MODQ#pending          SK <at>#<reportId>     one per report awaiting a person
+ * Queue   PK MODQ#pending          SK <report createdAt>#<reportId>   one per report awaiting a person;
+ *                                                                    derived from the report, so
+ *                                                                    queuing twice is one item and a
+ *                                                                    decision removes it by key
  * Trace   PK MEDIATRACE#<traceId>  SK TRACE               uploadId; ttl
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
 import { keys } from '#store/keys';
 import { config } from '#config';
@@ -15,12 +18,32 @@ import type { TxItem } from '#store/tx';
 const table = () => config.tableName;
 const QUEUE = 'MODQ#pending';
 
-export const queueItem = (reportId: string, at: string): TxItem => ({
-  Put: { TableName: table(), Item: { PK: QUEUE, SK: `${at}#${reportId}`, type: 'modq', reportId, at } },
+type Queued = { id: string; createdAt: string; gridId: string; beatId: string };
+
+const queueKey = (r: Pick<Queued, 'id' | 'createdAt'>) => ({ PK: QUEUE, SK: `${r.createdAt}#${r.id}` });
+
+export const queueItem = (r: Queued): TxItem => ({
+  Put: { TableName: table(), Item: { ...queueKey(r), type: 'modq', reportId: r.id, at: r.createdAt, gridId: r.gridId, beatId: r.beatId } },
 });
 
-export async function enqueue(reportId: string, at: string): Promise<void> {
-  await doc.send(new PutCommand(queueItem(reportId, at).Put as ConstructorParameters<typeof PutCommand>[0]));
+export async function enqueue(r: Queued): Promise<void> {
+  await doc.send(new PutCommand(queueItem(r).Put as ConstructorParameters<typeof PutCommand>[0]));
+}
+
+/** A reviewer's decision: the report's moderation, the queue item gone and `extra` (its audit), together. */
+export function decisionItems(r: Pick<Queued, 'id' | 'createdAt'>, m: Moderation): TxItem[] {
+  return [
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.report(r.id),
+        UpdateExpression: 'SET moderation = :m',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':m': m },
+      },
+    },
+    { Delete: { TableName: table(), Key: queueKey(r) } },
+  ];
 }
 
 export async function listQueue(limit: number, cursor?: string) {
@@ -28,10 +51,6 @@ export async function listQueue(limit: number, cursor?: string) {
     new QueryCommand({ TableName: table(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': QUEUE }, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, 'modq') }),
   );
   return { items: (out.Items ?? []).map((i) => ({ reportId: String(i.reportId), at: String(i.at), sk: String(i.SK) })), cursor: encodeCursor(out.LastEvaluatedKey, 'modq') };
-}
-
-export async function dequeue(sk: string): Promise<void> {
-  await doc.send(new DeleteCommand({ TableName: table(), Key: { PK: QUEUE, SK: sk } }));
 }
 
 /** Sets the report's moderation without touching its version (it is not a step of the loop). */

@@ -64,27 +64,38 @@ function staffItems(u: UserRecord): TxItem[] {
   }));
 }
 
-/** Creates or replaces a user with their staff rows (seed, admin). */
-export async function putUser(u: UserRecord): Promise<void> {
-  await transact([{ Put: { TableName: table(), Item: userItem(u) } }, ...staffItems(u)]);
+/** Creates or replaces a user with their staff rows (seed, account deletion); `extra` commits with them. */
+export async function putUser(u: UserRecord, extra: TxItem[] = []): Promise<void> {
+  await transact([{ Put: { TableName: table(), Item: userItem(u) } }, ...staffItems(u), ...extra]);
 }
 
 /**
  * Replaces a staff account and its area rows in one transaction: rows for areas it no longer
  * has are deleted, so routing never finds someone where they no longer work.
  */
-export async function updateStaff(before: UserRecord, after: UserRecord): Promise<void> {
+export async function updateStaff(before: UserRecord, after: UserRecord, extra: TxItem[] = []): Promise<void> {
   const removed = before.areaIds.filter((a) => !after.areaIds.includes(a));
   await transact([
-    { Put: { TableName: table(), Item: userItem(after), ConditionExpression: 'attribute_exists(PK)' } },
+    // Conditioned on what the decision was made from: two admins editing at once never merge blindly.
+    {
+      Put: {
+        TableName: table(),
+        Item: userItem(after),
+        ConditionExpression: 'attribute_exists(PK) AND #active = :active AND #role = :role',
+        ExpressionAttributeNames: { '#active': 'active', '#role': 'role' },
+        ExpressionAttributeValues: { ':active': before.active, ':role': before.role },
+      },
+    },
     ...staffItems(after),
     ...removed.map((areaId) => ({ Delete: { TableName: table(), Key: keys.staffArea(areaId, before.id) } })),
+    ...extra,
   ]);
 }
 
 /** A staff account with its one-time invite (stored as a hash: the code is shown once). */
-export async function createStaff(u: UserRecord, inviteHash: string, inviteExpiresAt: string): Promise<void> {
+export async function createStaff(u: UserRecord, inviteHash: string, inviteExpiresAt: string, extra: TxItem[] = []): Promise<void> {
   await transact([
+    ...extra,
     { Put: { TableName: table(), Item: userItem(u), ConditionExpression: 'attribute_not_exists(PK)' } },
     ...staffItems(u),
     {
@@ -185,6 +196,42 @@ export async function setProfileFields(userId: string, fields: { openid?: string
   const u = await getUser(userId);
   if (!u) throw new Error(`no user ${userId}`);
   await doc.send(new PutCommand({ TableName: table(), Item: userItem({ ...u, ...fields }), ConditionExpression: 'attribute_exists(PK)' }));
+}
+
+/** The staff account an invite names (null: unknown or expired); `bindOpenid` consumes it. */
+export async function inviteTarget(codeHash: string, now: Date): Promise<string | null> {
+  const out = await doc.send(new GetCommand({ TableName: table(), Key: keys.invite(codeHash), ConsistentRead: true }));
+  if (!out.Item || String(out.Item.expiresAt) <= now.toISOString()) return null;
+  return String(out.Item.userId);
+}
+
+/**
+ * Binding a WeChat user to a staff account, all or nothing: the invite is consumed (still
+ * there, unexpired, naming this account), the staff account takes the openid (still unbound),
+ * the resident profile that signed in gives it up, and `extra` (the audit entry) commits too.
+ * A lost race (the code used twice at once) fails as ConditionFailed and changes nothing.
+ */
+export async function bindOpenid(codeHash: string, staff: UserRecord, from: UserRecord, openid: string, now: Date, extra: TxItem[] = []): Promise<void> {
+  await transact([
+    {
+      Delete: {
+        TableName: table(),
+        Key: keys.invite(codeHash),
+        ConditionExpression: 'attribute_exists(PK) AND expiresAt > :now AND userId = :uid',
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':uid': staff.id },
+      },
+    },
+    {
+      Put: {
+        TableName: table(),
+        Item: userItem({ ...staff, openid }),
+        ConditionExpression: 'attribute_exists(PK) AND (attribute_not_exists(openid) OR openid = :none)',
+        ExpressionAttributeValues: { ':none': null },
+      },
+    },
+    ...(from.id !== staff.id ? [{ Put: { TableName: table(), Item: userItem({ ...from, openid: null }), ConditionExpression: 'attribute_exists(PK)' } }] : []),
+    ...extra,
+  ]);
 }
 
 /** Looks up and consumes an invite: the staff account it binds, or null (unknown, used, expired). */

@@ -4,12 +4,12 @@ import { DomainError } from '#domain/errors';
 import { fromWgs84 } from '#geo/datum';
 import type { Area } from '#geo/areas';
 import { areasInForce, locate as locatePoint } from '#flows/areas';
-import type { HandlerFn } from '#http/handler';
+import type { Handler } from '#http/handler';
 
 const gcj = (p: { lat: number; lng: number }) => ({ ...fromWgs84(p, 'gcj02'), datum: 'gcj02' as const });
 const ref = (a: Area | undefined) => (a ? { id: a.id, name: a.name } : null);
 
-export const categories: HandlerFn = async () => ({
+export const categories: Handler<'areas.categories'> = async () => ({
   body: {
     items: CATEGORIES.map((c) => ({
       code: c.code,
@@ -27,7 +27,7 @@ export const categories: HandlerFn = async () => ({
   headers: { 'cache-control': 'public, max-age=300' },
 });
 
-export const list: HandlerFn = async ({ query }) => {
+export const list: Handler<'areas.list'> = async ({ query }) => {
   const { tree } = await areasInForce();
   const filter = { ...(query.level ? { level: query.level } : {}), ...(query.parentId ? { parentId: query.parentId } : {}) };
   const items = tree.list(filter).map((a) => ({
@@ -43,7 +43,7 @@ export const list: HandlerFn = async ({ query }) => {
   return { body: { items, cursor: null, version: tree.version } };
 };
 
-export const locate: HandlerFn = async ({ query }) => {
+export const locate: Handler<'areas.locate'> = async ({ query }) => {
   let found;
   try {
     found = await locatePoint({ lat: query.lat, lng: query.lng }, query.datum ?? 'gcj02');

@@ -1,105 +1,20 @@
-/**
- * Signing in with WeChat: the mini-program's login code is exchanged server-side (the
- * session_key never leaves the server); a new openid becomes a resident. Staff bind their WeChat
- * account to the account an admin created, with the one-time invite code. Access tokens are
- * short-lived; refresh tokens renew them while the account stays active.
- */
-import { createHash } from 'node:crypto';
-import { DomainError, notFound } from '#domain/errors';
-import { issueToken, verifyToken } from '#http/auth';
-import { code2Session, getPhoneNumber, isWechatError, type WechatError } from '#notify/wechat';
-import { knownTemplateIds } from '#notify/templates';
-import { addGrants } from '#store/grants';
-import { createUserIfAbsent, getUser, setProfileFields, takeInvite, userByOpenid, type UserRecord } from '#store/users';
-import { hashInvite } from '#http/invite';
-import { auditEntry, writeAudit } from '#store/audit';
-import type { HandlerFn } from '#http/handler';
+/** Sign-in endpoints: parse, one call into flows/auth, tokens out. */
+import { tokens, verifyToken } from '#http/auth';
+import { hashInvite } from '#flows/invite';
+import * as flows from '#flows/auth';
+import type { Handler } from '#http/handler';
 
-/** WeChat's failures, in this API's words: bad codes are the client's; WeChat being down is not. */
-export function fromWechat(e: unknown): never {
-  if (!isWechatError(e)) throw e;
-  const w = e as WechatError;
-  switch (w.kind) {
-    case 'invalid_code':
-      throw new DomainError('wechat_code_invalid', '微信登录凭证无效或已使用，请重新进入小程序', { errcode: w.errcode });
-    case 'rate_limited':
-      throw new DomainError('rate_limited', '操作太频繁，请稍后再试', { errcode: w.errcode });
-    case 'blocked':
-      throw new DomainError('forbidden', '该微信账号存在安全风险，暂不能使用', { errcode: w.errcode });
-    default:
-      throw new DomainError('upstream_unavailable', '微信服务暂时不可用，请稍后重试', { errcode: w.errcode });
-  }
-}
+export const wechatLogin: Handler<'auth.wechatLogin'> = async ({ body }) => ({ body: await tokens(await flows.wechatSignIn(body.code)) });
 
-const userView = (u: UserRecord) => ({ id: u.id, role: u.role, name: u.name, areaIds: u.areaIds });
+export const refresh: Handler<'auth.refresh'> = async ({ body }) => ({ body: await tokens(await flows.refreshedUser(await verifyToken(body.refreshToken, 'refresh'))) });
 
-async function tokens(u: UserRecord) {
-  return { token: await issueToken(u.id), refreshToken: await issueToken(u.id, 'refresh'), user: userView(u) };
-}
+export const bind: Handler<'auth.bind'> = async ({ user, body }) => ({
+  body: await tokens(await flows.bindInvite(user, hashInvite(body.inviteCode.trim()), new Date())),
+});
 
-/** A stable, non-reversible id for a new resident (the openid itself is never an id). */
-const residentId = (openid: string) => `u-${createHash('sha256').update(`resident:${openid}`).digest('hex').slice(0, 16)}`;
-
-export const wechatLogin: HandlerFn = async ({ body }) => {
-  const session = await code2Session(body.code).catch(fromWechat);
-  let user = await userByOpenid(session.openid);
-  if (!user) {
-    const fresh: UserRecord = {
-      id: residentId(session.openid),
-      role: 'resident',
-      name: '居民',
-      areaIds: [],
-      active: true,
-      duty: 'off_duty',
-      openid: session.openid,
-      phone: null,
-      consentVersion: null,
-      createdAt: new Date().toISOString(),
-    };
-    await createUserIfAbsent(fresh);
-    user = (await getUser(fresh.id))!;
-  }
-  if (!user.active) throw new DomainError('unauthenticated', '账号已停用或注销');
-  return { body: await tokens(user) };
+export const phone: Handler<'auth.phone'> = async ({ user, body }) => {
+  const number = await flows.bindPhone(user, body.code);
+  return { body: { phoneBound: true, masked: `${number.slice(0, 3)}****${number.slice(-4)}` } };
 };
 
-export const refresh: HandlerFn = async ({ body }) => {
-  const userId = await verifyToken(body.refreshToken, 'refresh');
-  const user = await getUser(userId);
-  if (!user?.active) throw new DomainError('unauthenticated', '账号已停用或注销，请重新登录');
-  return { body: await tokens(user) };
-};
-
-/**
- * Staff first sign in with WeChat (which makes them a resident), then enter the invite code:
- * the staff account takes over their openid, and they get tokens for it.
- */
-export const bind: HandlerFn = async ({ user, body }) => {
-  const me = user!;
-  if (!me.openid) throw new DomainError('invalid_input', '请先通过微信登录再绑定');
-  const staffId = await takeInvite(hashInvite(body.inviteCode.trim()), new Date());
-  if (!staffId) throw notFound('邀请码（不存在、已使用或已过期）');
-  const staff = await getUser(staffId);
-  if (!staff || !staff.active) throw notFound('工作人员账号');
-  if (staff.openid) throw new DomainError('already_bound', '该工作人员账号已绑定其他微信');
-  if (me.id !== staff.id) await setProfileFields(me.id, { openid: null });
-  await setProfileFields(staff.id, { openid: me.openid });
-  await writeAudit(auditEntry({ at: new Date().toISOString(), what: 'account_change', actorId: staff.id, actorRole: staff.role, reportId: null, detail: 'bind wechat', from: null, to: null }));
-  return { body: await tokens({ ...staff, openid: me.openid }) };
-};
-
-/** The number comes only from WeChat's phone-number button (PIPL: no typing someone else's). */
-export const phone: HandlerFn = async ({ user, body }) => {
-  const p = await getPhoneNumber(body.code).catch(fromWechat);
-  await setProfileFields(user!.id, { phone: p.purePhoneNumber });
-  return { body: { phoneBound: true, masked: `${p.purePhoneNumber.slice(0, 3)}****${p.purePhoneNumber.slice(-4)}` } };
-};
-
-/** Records the one-time grants the user just accepted in requestSubscribeMessage. */
-export const subscriptions: HandlerFn = async ({ user, body }) => {
-  const known = knownTemplateIds();
-  const unknown = (body.templateIds as string[]).filter((t) => !known.includes(t));
-  if (unknown.length) throw new DomainError('invalid_input', `未知的订阅消息模板：${unknown.join(', ')}`, { unknown });
-  await addGrants(user!.id, body.templateIds);
-  return { body: { recorded: body.templateIds.length } };
-};
+export const subscriptions: Handler<'auth.subscriptions'> = async ({ user, body }) => ({ body: { recorded: await flows.recordGrants(user, body.templateIds) } });

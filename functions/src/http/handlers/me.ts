@@ -2,17 +2,11 @@
 import { ROLE_NAMES } from '#domain/roles';
 import { TEMPLATES, templateId } from '#notify/templates';
 import { areasInForce } from '#flows/areas';
-import { setConsent, setDuty } from '#store/users';
+import { acceptConsent, changeDuty, deleteAccount } from '#flows/account';
 import { config } from '#config';
-import { invalidInput } from '#domain/errors';
-import type { HandlerFn } from '#http/handler';
-import { pseudonymOf } from '#flows/pseudonym';
-import { pseudonymiseMember } from '#store/reports';
-import { putUser } from '#store/users';
-import { auditEntry, writeAudit } from '#store/audit';
+import type { Handler } from '#http/handler';
 
-export const get: HandlerFn = async ({ user }) => {
-  const u = user!;
+export const get: Handler<'me.get'> = async ({ user: u }) => {
   const { tree } = await areasInForce();
   return {
     body: {
@@ -21,7 +15,10 @@ export const get: HandlerFn = async ({ user }) => {
       roleName: ROLE_NAMES[u.role],
       name: u.name,
       areaIds: u.areaIds,
-      areas: u.areaIds.map((id) => tree.get(id)).filter((a) => !!a).map((a) => ({ id: a!.id, name: a!.name, level: a!.level })),
+      areas: u.areaIds.flatMap((id) => {
+        const a = tree.get(id);
+        return a ? [{ id: a.id, name: a.name, level: a.level }] : [];
+      }),
       duty: u.duty,
       phoneBound: !!u.phone,
       consent: { accepted: u.consentVersion, current: config.privacyNoticeVersion, required: u.role === 'resident' && !u.consentVersion },
@@ -31,28 +28,14 @@ export const get: HandlerFn = async ({ user }) => {
   };
 };
 
-export const consent: HandlerFn = async ({ user, body }) => {
-  if (body.version !== config.privacyNoticeVersion) {
-    throw invalidInput(`隐私政策版本不符，当前版本为 ${config.privacyNoticeVersion}`, { current: config.privacyNoticeVersion });
-  }
-  await setConsent(user!.id, body.version);
+export const consent: Handler<'me.consent'> = async ({ user, body }) => {
+  await acceptConsent(user, body.version);
   return { body: { accepted: body.version } };
 };
 
-export const duty: HandlerFn = async ({ user, body }) => {
-  await setDuty(user!, body.state);
+export const duty: Handler<'me.duty'> = async ({ user, body }) => {
+  await changeDuty(user, body.state);
   return { body: { duty: body.state } };
 };
 
-/**
- * 注销: the resident's account goes. Reports they filed stay for the city's records with the
- * reporter replaced by an irreversible pseudonym; their phone, openid and memberships are gone.
- */
-export const remove: HandlerFn = async ({ user }) => {
-  const u = user!;
-  const pseudonym = pseudonymOf(u.id);
-  const reports = await pseudonymiseMember(u.id, pseudonym);
-  await putUser({ ...u, name: '已注销用户', phone: null, openid: null, consentVersion: null, active: false, areaIds: [] });
-  await writeAudit(auditEntry({ at: new Date().toISOString(), what: 'account_deleted', actorId: u.id, actorRole: u.role, reportId: null, detail: `memberships:${reports}`, from: null, to: null }));
-  return { body: { deleted: true, reportsKept: reports } };
-};
+export const remove: Handler<'me.remove'> = async ({ user }) => ({ body: { deleted: true, reportsKept: await deleteAccount(user, new Date()) } });

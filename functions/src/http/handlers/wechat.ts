@@ -6,22 +6,20 @@
 import { DomainError } from '#domain/errors';
 import { parseMediaCheckEvent, verifyPushSignature } from '#notify/wechat';
 import { onMediaVerdict } from '#flows/moderation';
-import type { HandlerFn } from '#http/handler';
+import type { Handler } from '#http/handler';
 import { wechatPushToken } from '#secrets';
-
-
 
 function checkSignature(query: { signature?: string; timestamp?: string; nonce?: string }): void {
   const token = wechatPushToken(); // none configured: every push is refused (fail closed)
   if (!token || !verifyPushSignature(query, token)) throw new DomainError('forbidden', '签名无效');
 }
 
-export const verifyUrl: HandlerFn = async ({ query }) => {
+export const verifyUrl: Handler<'wechat.verifyUrl'> = async ({ query }) => {
   checkSignature(query);
   return { raw: query.echostr ?? '', headers: { 'content-type': 'text/plain; charset=utf-8' } };
 };
 
-export const events: HandlerFn = async ({ query, body }) => {
+export const events: Handler<'wechat.events'> = async ({ query, body }) => {
   checkSignature(query);
   if (body.Event === 'wxa_media_check') {
     let verdict;

@@ -1,0 +1,61 @@
+/**
+ * Processing an uploaded original (the S3 ObjectCreated event): checks what the file really is
+ * (magic bytes, not the name), enforces the size the upload was declared with, re-encodes with
+ * sharp — which drops ALL metadata (EXIF incl. GPS, XMP, IPTC) — writes a display image and a
+ * thumbnail, deletes the original and marks the upload ready or failed with a reason the app
+ * can show.
+ */
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { renderPhoto, sniff, type ImageKind } from '#flows/photo-render';
+import { startMediaCheck } from '#flows/moderation';
+import { s3 } from '#store/clients';
+import { getUpload, markUpload, ORIGINALS_PREFIX, photoObjectKeys } from '#store/uploads';
+import { config } from '#config';
+import { logger } from '#log';
+
+/** Object keys under this prefix are originals from phones (everything else is ours). */
+export const isOriginal = (key: string): boolean => key.startsWith(ORIGINALS_PREFIX);
+
+const KIND_OF_TYPE: Record<string, ImageKind> = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/heic': 'heic' };
+
+class Rejected extends Error {}
+
+export async function processOriginal(key: string): Promise<void> {
+  const uploadId = key.slice(ORIGINALS_PREFIX.length);
+  const upload = await getUpload(uploadId);
+  if (!upload || upload.objectKey !== key) {
+    logger.warn('object without an upload record', { key });
+    return;
+  }
+  if (upload.status === 'ready') return; // a replayed event
+  try {
+    await markUpload(uploadId, { status: 'uploaded' });
+    const obj = await s3.send(new GetObjectCommand({ Bucket: config.bucket, Key: key }));
+    const bytes = await obj.Body!.transformToByteArray();
+    if (bytes.length > upload.size || bytes.length > config.uploadMaxBytes) throw new Rejected('too_large');
+    if (Date.parse(upload.expiresAt) + 60_000 < Date.now()) throw new Rejected('expired');
+    const kind = sniff(bytes);
+    if (!kind) throw new Rejected('not_an_image');
+    if (KIND_OF_TYPE[upload.contentType] !== kind) throw new Rejected('type_mismatch');
+    let display: Buffer;
+    let thumb: Buffer;
+    try {
+      ({ display, thumb } = await renderPhoto(bytes));
+    } catch {
+      throw new Rejected(kind === 'heic' ? 'heic_unsupported' : 'undecodable');
+    }
+    const { display: displayKey, thumb: thumbKey } = photoObjectKeys(uploadId);
+    await Promise.all([
+      s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: displayKey, Body: display, ContentType: 'image/jpeg' })),
+      s3.send(new PutObjectCommand({ Bucket: config.bucket, Key: thumbKey, Body: thumb, ContentType: 'image/jpeg' })),
+    ]);
+    await markUpload(uploadId, { status: 'ready', size: bytes.length });
+    await startMediaCheck(uploadId, upload.ownerId);
+  } catch (e) {
+    if (!(e instanceof Rejected)) throw e; // transient: keep the original and let the event source retry
+    await markUpload(uploadId, { status: 'failed', reason: e.message });
+  }
+  // The original may carry GPS: it never outlives processing.
+  await s3.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: key }));
+}
+

@@ -1,0 +1,77 @@
+/**
+ * Staff task lists, by deadline. A person's tasks can live in several index partitions (their
+ * own queue, their grids' and beats' queues, the unplaced queue); each is read by key and the
+ * results merged. Open queues are bounded by real workload (OPEN_READ_CAP per partition).
+ */
+import { clock, taskRoleOf } from '#domain/tasks';
+import { notFound } from '#domain/errors';
+import type { ReportRecord } from '#domain/report';
+import type { AreaTree } from '#geo/areas';
+import { rightsOf, type Rights } from '#flows/rights';
+import { INDEXES, indexKeys } from '#store/keys';
+import { reportsFromIndex, type Page } from '#store/reports';
+import { listInbox } from '#store/inbox';
+import type { UserRecord } from '#store/users';
+
+const OPEN_READ_CAP = 1000;
+
+async function all(index: (typeof INDEXES)[keyof typeof INDEXES], pk: string): Promise<ReportRecord[]> {
+  const out: ReportRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page: Page<ReportRecord> = await reportsFromIndex(index, pk, { limit: 100, cursor });
+    out.push(...page.items);
+    cursor = page.cursor ?? undefined;
+  } while (cursor && out.length < OPEN_READ_CAP);
+  return out;
+}
+
+const coveredAreas = (rights: Rights, level: 'grid' | 'beat'): string[] =>
+  rights.tree.list({ level }).filter((a) => rights.may({ areaId: a.id })).map((a) => a.id);
+
+/** Every open report that waits on this user, from the partitions their role reads. */
+async function openFor(user: UserRecord, rights: Rights): Promise<ReportRecord[]> {
+  const reads: Promise<ReportRecord[]>[] = [all(INDEXES.byAssignee, indexKeys.assigneeOpen(user.id))];
+  if (user.role === 'grid_leader') for (const g of coveredAreas(rights, 'grid')) reads.push(all(INDEXES.byGridQueue, indexKeys.gridOpen(g)));
+  if (user.role === 'police_officer') for (const b of coveredAreas(rights, 'beat')) reads.push(all(INDEXES.byBeatQueue, indexKeys.beatOpen(b)));
+  if (user.role === 'grid_leader' || user.role === 'dispatcher') reads.push(all(INDEXES.byGridQueue, indexKeys.unplaced()));
+  const seen = new Map<string, ReportRecord>();
+  for (const r of (await Promise.all(reads)).flat()) seen.set(r.id, r);
+  return [...seen.values()].filter((r) => taskRoleOf(r, rights.actor, rights.tree) !== null);
+}
+
+export type TaskState = 'open' | 'due_soon' | 'overdue' | 'done' | 'unplaced';
+
+/** The caller's tasks in a state. `done` is paged by the index; the open states are whole lists. */
+export async function tasksOf(user: UserRecord, state: TaskState, page: { limit: number; cursor?: string | undefined }, now: Date): Promise<{ tree: AreaTree } & ({ kind: 'page'; page: Page<ReportRecord> } | { kind: 'all'; reports: ReportRecord[] })> {
+  const rights = await rightsOf(user);
+  if (state === 'done') {
+    const done = await reportsFromIndex(INDEXES.byAssignee, indexKeys.assigneeDone(user.id), { limit: page.limit, cursor: page.cursor, descending: true });
+    return { tree: rights.tree, kind: 'page', page: done };
+  }
+  let reports: ReportRecord[];
+  if (state === 'unplaced') {
+    reports = (await all(INDEXES.byGridQueue, indexKeys.unplaced())).filter((r) => rights.may(r));
+  } else {
+    reports = await openFor(user, rights);
+    if (state === 'overdue') reports = reports.filter((r) => clock(r, now).overdue);
+    if (state === 'due_soon') reports = reports.filter((r) => clock(r, now).dueSoon);
+  }
+  return { tree: rights.tree, kind: 'all', reports };
+}
+
+/** Every overdue report in an area inside the caller's (the centre's list). */
+export async function overdueIn(user: UserRecord, areaId: string | undefined, now: Date): Promise<{ tree: AreaTree; reports: ReportRecord[] }> {
+  const rights = await rightsOf(user);
+  const tree = rights.tree;
+  const area = tree.get(areaId ?? user.areaIds[0] ?? '');
+  if (!area) throw notFound('区域');
+  rights.require({ areaId: area.id }, '该区域不在您的管辖范围');
+  const grids = area.level === 'grid' ? [area.id] : tree.list({ level: 'grid' }).filter((g) => tree.covers(area.id, g.id)).map((g) => g.id);
+  const inArea = new Set(grids);
+  const reports = (await Promise.all(grids.map((g) => all(INDEXES.byGridQueue, indexKeys.gridOpen(g))))).flat();
+  const unplaced = (await all(INDEXES.byGridQueue, indexKeys.unplaced())).filter((r) => inArea.has(r.gridId));
+  return { tree, reports: [...reports, ...unplaced].filter((r) => clock(r, now).overdue) };
+}
+
+export const inboxOf = (user: UserRecord, limit: number, cursor?: string) => listInbox(user.id, limit, cursor);
