@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
 import { ReportForm, missingFor, type DraftFields, type Place, type ReportFormProps } from './ReportForm';
 import type { PhotoState } from '../lib/photos';
-import type { Category, ReportSummary } from '../lib/types';
+import type { Category, NearbyReport } from '../lib/types';
 
 const cat = (code: string, name: string, emergency = false): Category => ({
   code,
@@ -112,10 +112,12 @@ describe('ReportForm', () => {
 
   it('offers open reports of the same kind nearby to join instead ("我也遇到")', () => {
     const onJoin = vi.fn();
-    const near = { id: 'R1', status: 'accepted', statusName: '已受理', description: '3栋楼道电动车充电', distanceMeters: 12 } as ReportSummary;
+    // someone else's report comes without its text (the API leaves description and address out)
+    const near: NearbyReport = { id: 'R1', status: 'accepted', statusName: '已受理', category: 'ebike_charging', categoryName: '电动车违规充电', createdAt: '2026-11-30T02:00:00Z', followerCount: 0, overdue: false, distanceMeters: 12 };
     render(<Harness nearby={[near]} onJoin={onJoin} initial={{ category: 'ebike_charging' }} />);
     expect(screen.getByText('附近已有人上报了同类问题')).toBeTruthy();
     expect(screen.getByText('约 12 米')).toBeTruthy();
+    expect(screen.getByText(/^电动车违规充电 · .*上报$/)).toBeTruthy();
     fireEvent.click(screen.getByText('我也遇到'));
     expect(onJoin).toHaveBeenCalledWith('R1');
   });

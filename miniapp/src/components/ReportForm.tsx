@@ -10,7 +10,8 @@ import { CategoryIcon, categoryShortName } from './CategoryIcon';
 import { PhotoPicker } from './Photos';
 import { StatusBadge } from './StatusBadge';
 import type { PhotoState } from '../lib/photos';
-import type { Category, LatLng, Located, ReportSummary } from '../lib/types';
+import type { Category, LatLng, Located, NearbyReport } from '../lib/types';
+import { formatTime } from '../lib/format';
 import { disabledIf } from '../lib/dom';
 
 export interface DraftFields {
@@ -37,7 +38,7 @@ export interface ReportFormProps {
   onAdjustPlace: () => void;
   /** an inline map to move the pin (h5); weapp opens WeChat's own picker instead */
   map?: ReactNode;
-  nearby: ReportSummary[];
+  nearby: NearbyReport[];
   onJoin: (id: string) => void;
   onCall: (number: string) => void;
   /** true while sending (default false) */
@@ -152,7 +153,8 @@ export function ReportForm(props: ReportFormProps) {
                     <StatusBadge status={r.status} name={r.statusName} />
                     <Text className='muted'>{r.distanceMeters !== undefined ? `约 ${r.distanceMeters} 米` : ''}</Text>
                   </View>
-                  <Text className='report-row__desc block'>{r.description}</Text>
+                  {/* others' reports come without their text: kind and time say enough to recognise one */}
+                  <Text className='report-row__desc block'>{r.description ?? `${r.categoryName} · ${formatTime(r.createdAt)}上报`}</Text>
                   <Button className='btn btn--ghost btn--small' onClick={() => props.onJoin(r.id)}>
                     我也遇到
                   </Button>

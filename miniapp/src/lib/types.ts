@@ -87,6 +87,10 @@ export interface ReportSummary {
   distanceMeters?: number;
 }
 
+/** An open report nearby the caller may not open: kind, state and when only ("我也遇到"). */
+export type NearbyReport = Pick<ReportSummary, 'id' | 'status' | 'statusName' | 'category' | 'categoryName' | 'createdAt' | 'followerCount' | 'overdue'> &
+  Partial<ReportSummary> & { distanceMeters: number };
+
 export interface Located {
   grid: { id: string; name: string } | null;
   beat: { id: string; name: string } | null;

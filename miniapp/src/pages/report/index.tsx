@@ -17,7 +17,7 @@ import { wgs84ToGcj02 } from '../../lib/datum';
 import { ReportForm, type DraftFields, type Place } from '../../components/ReportForm';
 import { LeafletMap, ringsOf, type MapPolygon } from '../../components/LeafletMap';
 import { ErrorState, Loading } from '../../components/StateView';
-import type { Category, LatLng, ReportSummary } from '../../lib/types';
+import type { Category, LatLng, NearbyReport } from '../../lib/types';
 
 interface Draft extends DraftFields {
   /** the Idempotency-Key of this draft: made once, reused on every retry */
@@ -37,7 +37,7 @@ export default function ReportPage() {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft>(() => ({ ...emptyDraft(), ...(storage.draft<Draft>() ?? {}) }));
   const [place, setPlace] = useState<Place>({ state: 'locating' });
-  const [nearby, setNearby] = useState<ReportSummary[]>([]);
+  const [nearby, setNearby] = useState<NearbyReport[]>([]);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [showMap, setShowMap] = useState(false);
