@@ -8,13 +8,15 @@ import { startSchedulePump } from '#local/schedule-pump';
 import { handler as streamHandler } from '#events/stream';
 import { handler as kpiHandler } from '#events/kpi';
 import { handler as photos } from '#events/photos';
+import { asAsyncInvocation } from '#local/async-invoke';
 import { demoUsers } from '#local/seed';
 import { ROLE_NAMES } from '#domain/roles';
 import type { WechatStandin } from '#local/wechat-standin';
 import { longTermTemplates } from '#notify/templates';
 export { createGateway } from '#local/gateway';
 
-export const photoHandler = photos;
+/** S3 notifications invoke the photo function asynchronously: retried as Lambda would. */
+export const photoHandler = asAsyncInvocation('events-photos', photos);
 
 /** Staff templates are long-term subscriptions (government-service mini-programs may use them). */
 export function configureWechatStandin(w: WechatStandin, baseUrl: string): void {

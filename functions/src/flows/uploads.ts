@@ -59,8 +59,9 @@ const EXPIRY_GRACE_MS = 5 * 60_000;
 
 /**
  * Uploads whose presigned link lapsed without a photo arriving are marked failed (`expired`,
- * which the app shows), and any original that did arrive late is deleted — an unprocessed
- * original may carry GPS and must not linger.
+ * which the app shows), as are those whose processing never ended (`processing_failed`), and
+ * any original left behind is deleted — an unprocessed original may carry GPS and must not
+ * linger.
  */
 export async function expireUploads(now: Date): Promise<number> {
   let expired = 0;
@@ -69,7 +70,8 @@ export async function expireUploads(now: Date): Promise<number> {
     const batch = await expiredPending(before);
     if (batch.length === 0) return expired;
     for (const u of batch) {
-      if (await expirePending(u.id)) {
+      if (u.status !== 'pending' && u.status !== 'uploaded') continue;
+      if (await expirePending(u.id, u.status)) {
         expired++;
         await s3.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: u.objectKey }));
       }

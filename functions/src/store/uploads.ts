@@ -64,25 +64,63 @@ export async function getUpload(id: string): Promise<UploadRecord | null> {
   return rest as UploadRecord;
 }
 
-export async function markUpload(id: string, fields: Partial<Pick<UploadRecord, 'status' | 'reason' | 'size' | 'moderation'>>): Promise<void> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const sets = Object.entries(fields).map(([k, v], i) => {
-    names[`#f${i}`] = k;
-    values[`:v${i}`] = v;
-    return `#f${i} = :v${i}`;
-  });
+/** WeChat's image verdict on an upload (its processing state is not touched). */
+export async function markUpload(id: string, fields: Pick<UploadRecord, 'moderation'>): Promise<void> {
   await doc.send(
     new UpdateCommand({
       TableName: table(),
       Key: keys.upload(id),
-      // any status change takes the upload out of the pending queue
-      UpdateExpression: `SET ${sets.join(', ')} REMOVE GSI3PK, GSI3SK`,
+      UpdateExpression: 'SET moderation = :m',
       ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: { ':m': fields.moderation },
     }),
   );
+}
+
+/**
+ * A processing attempt begins: the upload is `uploaded` and counts the attempt. It stays in the
+ * unfinished queue (GSI3) until it is ready or failed, so the expiry job still finds an upload
+ * whose processing never finished. null: already finished (a replayed event).
+ */
+export async function startProcessing(id: string): Promise<number | null> {
+  try {
+    const out = await doc.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.upload(id),
+        UpdateExpression: 'SET #s = :uploaded ADD attempts :one',
+        ConditionExpression: '#s IN (:pending, :uploaded)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':uploaded': 'uploaded', ':pending': 'pending', ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Number(out.Attributes?.attempts ?? 1);
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return null;
+    throw e;
+  }
+}
+
+/** Processing ended: ready (with the size found) or failed with a reason; out of the unfinished queue. */
+export async function finishUpload(id: string, end: { status: 'ready'; size: number } | { status: 'failed'; reason: string }): Promise<boolean> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.upload(id),
+        UpdateExpression: end.status === 'ready' ? 'SET #s = :end, #size = :v REMOVE GSI3PK, GSI3SK' : 'SET #s = :end, reason = :v REMOVE GSI3PK, GSI3SK',
+        // only from `uploaded`: an upload the expiry job failed meanwhile stays failed
+        ConditionExpression: '#s = :uploaded',
+        ExpressionAttributeNames: { '#s': 'status', ...(end.status === 'ready' ? { '#size': 'size' } : {}) },
+        ExpressionAttributeValues: { ':end': end.status, ':v': end.status === 'ready' ? end.size : end.reason, ':uploaded': 'uploaded' },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
 }
 
 /**
@@ -102,7 +140,7 @@ export function claimUpload(id: string, ownerId: string, usedBy: string): TxItem
   };
 }
 
-/** Pending uploads whose link expired before `before` (oldest first, one page). */
+/** Unfinished uploads (pending, or processing that never ended) whose link expired before `before` (oldest first, one page). */
 export async function expiredPending(before: string, limit = 100): Promise<UploadRecord[]> {
   const out = await doc.send(
     new QueryCommand({
@@ -116,17 +154,20 @@ export async function expiredPending(before: string, limit = 100): Promise<Uploa
   return (out.Items ?? []).map(({ PK: _a, SK: _b, type: _t, ttl: _ttl, GSI3PK: _c, GSI3SK: _d, ...rest }) => rest as UploadRecord);
 }
 
-/** Fails a still-pending upload as expired; false if it moved on meanwhile. */
-export async function expirePending(id: string): Promise<boolean> {
+/**
+ * Fails an unfinished upload: `expired` if the photo never arrived, `processing_failed` if its
+ * processing never ended; false if it moved on meanwhile (the status it was read with changed).
+ */
+export async function expirePending(id: string, seen: 'pending' | 'uploaded' = 'pending'): Promise<boolean> {
   try {
     await doc.send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.upload(id),
         UpdateExpression: 'SET #s = :failed, reason = :why REMOVE GSI3PK, GSI3SK',
-        ConditionExpression: '#s = :pending',
+        ConditionExpression: '#s = :seen',
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':why': 'expired', ':pending': 'pending' },
+        ExpressionAttributeValues: { ':failed': 'failed', ':why': seen === 'pending' ? 'expired' : 'processing_failed', ':seen': seen },
       }),
     );
     return true;
