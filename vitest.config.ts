@@ -6,8 +6,9 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
  * Projects: `unit` (pure code, no engines, milliseconds), `infra` (CDK assertions on the
  * synthesised app, no AWS), `integration` (real DynamoDB Local started once per run in a
  * global setup, and an S3 server + the gateway per test file, each file with its own table),
- * `miniapp` (component tests in happy-dom) and `e2e` (Chromium on the h5 build, built at most
- * once per run by tests/e2e/build-h5.ts, against an in-process local stack).
+ * `miniapp` (component tests in happy-dom), `build` (checks on the built weapp and h5 apps,
+ * e.g. every push target is a page of the app) and `e2e` (Chromium on the h5 build against an
+ * in-process local stack). The builds are made at most once per run (tests/e2e/build.ts).
  */
 export default defineConfig({
   test: {
@@ -40,6 +41,11 @@ export default defineConfig({
           environment: 'happy-dom',
           setupFiles: ['miniapp/test/setup.ts'],
         },
+      },
+      {
+        extends: true,
+        // reads the built apps (no engines, no browser)
+        test: { name: 'build', include: ['tests/build/**/*.test.ts'], globalSetup: ['tests/e2e/build-h5.ts', 'tests/e2e/build-weapp.ts'] },
       },
       {
         extends: true,

@@ -1,13 +1,12 @@
 /**
- * Pages: residents' screens in the main package (what most people open); staff and the dispatch
- * centre in sub-packages, downloaded only by those who need them (weapp main package <= 1 MB).
+ * Pages and sub-packages come from THE page table (functions/src/domain/pages.ts), which the
+ * backend's pushes link to: residents' screens in the main package, staff and the dispatch centre
+ * in sub-packages. Taro bundles this file with esbuild at build time, imports included.
  */
+import { appPages } from '../../functions/src/domain/pages';
+
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/login/index', 'pages/consent/index', 'pages/report/index', 'pages/detail/index'],
-  subPackages: [
-    { root: 'staff', name: 'staff', pages: ['inbox/index', 'task/index'] },
-    { root: 'dispatch', name: 'dispatch', pages: ['dashboard/index'] },
-  ],
+  ...appPages(),
   window: {
     navigationBarTitleText: '微事报',
     navigationBarBackgroundColor: '#1f6feb',

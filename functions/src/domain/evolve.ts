@@ -1,9 +1,12 @@
 /**
  * Applying a decision: the next report record and its timeline event, computed without I/O.
- * Timestamps that KPIs need (acceptedAt, resolvedAt, closedAt) are set here, once.
+ * What changes besides the state is what the decision's transition row names (domain/lifecycle):
+ * its timestamps and counters, a renewed resolve limit, the after-photos and merge target its
+ * command had to bring; `endedAt` follows the new state's category (domain/statuses).
  */
 import { categoryOf, reopenedResolveBy } from '#domain/categories';
 import type { Command, Decision } from '#domain/lifecycle';
+import { isEnded } from '#domain/statuses';
 import type { PersonRef, PhotoRef, ReportRecord, TimelineEvent } from '#domain/report';
 
 export interface Evolution {
@@ -45,25 +48,16 @@ export function evolve(i: EvolveInput): Evolution {
       break;
   }
 
-  const action = decision.transition.action;
-  if (action === 'accept') after.acceptedAt = at;
-  if (action === 'resolve') {
-    after.resolvedAt = at;
-    after.photos = [...before.photos, ...(i.photos ?? [])];
-  }
-  if (action === 'close') {
-    after.closedAt = at;
-    after.closeRound = before.closeRound + 1;
-  }
-  if (action === 'merge') after.mergedInto = command.mergeInto ?? null;
-  if (after.status !== before.status) {
-    after.endedAt = ['closed', 'rejected', 'merged'].includes(after.status) ? at : null;
-  }
-  if (action === 'reopen') {
-    after.reopenCount = before.reopenCount + 1;
+  const t = decision.transition;
+  for (const stamp of t.stamps ?? []) after[stamp] = at;
+  for (const counter of t.counts ?? []) after[counter] = before[counter] + 1;
+  if (t.requires.includes('photos')) after.photos = [...before.photos, ...(i.photos ?? [])];
+  if (t.requires.includes('mergeInto')) after.mergedInto = command.mergeInto ?? null;
+  if (t.renewsResolveBy) {
     const category = categoryOf(before.category);
     if (category) after.resolveBy = reopenedResolveBy(category, now);
   }
+  if (after.status !== before.status) after.endedAt = isEnded(after.status) ? at : null;
 
   const note = [command.note, command.reason].filter((s): s is string => !!s?.trim()).join('；') || null;
   const events: TimelineEvent[] = [
@@ -72,7 +66,7 @@ export function evolve(i: EvolveInput): Evolution {
       version: after.version,
       seq: 0,
       at,
-      action,
+      action: t.action,
       from: before.status,
       to: after.status,
       actor,

@@ -1,32 +1,18 @@
 /**
  * The closed loop (闭环) as ONE transition table — API.md "Who may act". Everything that asks
  * "may this person do this to this report now?" asks `decide()`, which reads only this table.
- * The mini-program's action bar, the docs and the tests derive from `TRANSITIONS` too.
+ * Each row also carries its effects: the timestamps and counters it sets (domain/evolve), who is
+ * told and what the outbox row says (domain/outbox), and what a command must bring (the
+ * mini-program's action bar). The states and their categories are domain/statuses.
  */
 import { coversPlace, type Actor, type AreaRelation, type Role } from '#domain/roles';
 import { DomainError, forbidden, invalidInput, invalidTransition } from '#domain/errors';
 import { otherSide, type Side } from '#domain/categories';
+import { ENDED_STATUSES, HELD_STATUSES, OPEN_STATUSES, STATUS_NAMES, isEnded, type Status } from '#domain/statuses';
+import type { Step, Telling } from '#domain/outbox';
 
-export const STATUSES = ['reported', 'accepted', 'rejected', 'merged', 'dispatched', 'in_progress', 'resolved', 'verified', 'closed'] as const;
-export type Status = (typeof STATUSES)[number];
-
-export const STATUS_NAMES: Record<Status, string> = {
-  reported: '已上报',
-  accepted: '已受理',
-  rejected: '不予受理',
-  merged: '已合并',
-  dispatched: '已派单',
-  in_progress: '处置中',
-  resolved: '已办结',
-  verified: '已核查',
-  closed: '已结案',
-};
-
-/** States as data with predicates (FixMyStreet style): open ones are someone's task. */
-export const OPEN_STATUSES: readonly Status[] = ['reported', 'accepted', 'dispatched', 'in_progress', 'resolved', 'verified'];
-export const FINAL_STATUSES: readonly Status[] = ['rejected', 'merged'];
-export const isOpen = (s: Status): boolean => OPEN_STATUSES.includes(s);
-export const isFinal = (s: Status): boolean => FINAL_STATUSES.includes(s);
+export { STATUSES, STATUS_NAMES, STATUS_TABLE, OPEN_STATUSES, HELD_STATUSES, ENDED_STATUSES, isOpen, isHeld, isEnded, statusCategory } from '#domain/statuses';
+export type { Status, StatusCategory } from '#domain/statuses';
 
 export const ACTIONS = ['accept', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind', 'reopen', 'reassign', 'escalate', 'survey_remind', 'survey_expire'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -79,18 +65,46 @@ export type Requirement = 'reason' | 'note' | 'photos' | 'assigneeId' | 'mergeIn
 /** What happens to the holder of the task. `reroute`: routing picks the new lead side's handler. */
 export type AssigneeEffect = 'keep' | 'set' | 'clear' | 'reroute';
 
-export interface Transition {
+/** The record's timestamps a step sets to its moment (the KPIs read them). */
+export type Stamp = 'acceptedAt' | 'resolvedAt' | 'closedAt';
+/** The record's counters a step adds one to: closures (ratings belong to a round), reworks after a rating. */
+export type Counter = 'closeRound' | 'reopenCount';
+
+export interface Transition extends Step {
   action: Action;
   from: readonly Status[];
   /** 'same': the state does not change (transfer, remind, hand_back from reported) */
   to: Status | 'same';
   who: readonly Party[];
+  /** what the command must bring; `photos` are after-photos (added to the report), `mergeInto` is recorded */
   requires: readonly Requirement[];
   assignee: AssigneeEffect;
   swapLead?: boolean;
   /** only while the report has never been reopened (first dissatisfied rating) */
   onlyBeforeReopen?: boolean;
+  stamps?: readonly Stamp[];
+  counts?: readonly Counter[];
+  /** the resolve limit starts again from now (a reopened report) */
+  renewsResolveBy?: boolean;
+  /**
+   * Who is told and what the outbox row says. 'by_timer': the row is fired by a time limit or
+   * the survey, and the firing checkpoint names its own (flows/timers: kind `timer.<checkpoint>`).
+   */
+  outbox: Telling | 'by_timer';
 }
+
+/** The inbox title of most steps; a closure (asking for a rating), a reopen and a reassignment say more. */
+const PROGRESS = '事项进展';
+
+/**
+ * Told like a transition, though the state does not move: a new report (the routed handler, and
+ * the other side routing names), and a rating that changes nothing (the holder learns the score).
+ * A dissatisfied rating is a transition: `reopen` the first time, `escalate` after that.
+ */
+export const STEPS = deepFreeze({
+  report: { outbox: { kind: 'report.created', title: '新的隐患上报', tell: ['holder:task', 'co_notified'] } },
+  rate: { outbox: { kind: 'report.rated', title: '居民已评价', tell: ['holder:rated'] } },
+} as const satisfies Record<string, Step>);
 
 const INTAKE: readonly Party[] = ['assignee', 'grid_leader', 'dispatcher'];
 
@@ -104,33 +118,50 @@ function deepFreeze<T>(value: T): T {
 }
 
 export const TRANSITIONS: readonly Transition[] = deepFreeze([
-  { action: 'accept', from: ['reported'], to: 'accepted', who: INTAKE, requires: [], assignee: 'keep' },
-  { action: 'reject', from: ['reported'], to: 'rejected', who: INTAKE, requires: ['reason'], assignee: 'clear' },
-  { action: 'merge', from: ['reported'], to: 'merged', who: INTAKE, requires: ['mergeInto'], assignee: 'clear' },
-  { action: 'dispatch', from: ['accepted'], to: 'dispatched', who: ['assignee_self'], requires: ['assigneeId'], assignee: 'set' },
+  { action: 'accept', from: ['reported'], to: 'accepted', who: INTAKE, requires: [], assignee: 'keep', stamps: ['acceptedAt'], outbox: { kind: 'report.accept', title: PROGRESS, tell: ['followers'] } },
+  { action: 'reject', from: ['reported'], to: 'rejected', who: INTAKE, requires: ['reason'], assignee: 'clear', outbox: { kind: 'report.reject', title: PROGRESS, tell: ['followers'] } },
+  { action: 'merge', from: ['reported'], to: 'merged', who: INTAKE, requires: ['mergeInto'], assignee: 'clear', outbox: { kind: 'report.merge', title: PROGRESS, tell: ['followers'] } },
+  { action: 'dispatch', from: ['accepted'], to: 'dispatched', who: ['assignee_self'], requires: ['assigneeId'], assignee: 'set', outbox: { kind: 'report.dispatch', title: PROGRESS, tell: ['followers', 'holder:task'] } },
   // Leaders and the centre may also re-dispatch work that is under way (the holder left, or nobody was found).
-  { action: 'dispatch', from: ['accepted', 'dispatched', 'in_progress'], to: 'dispatched', who: ['grid_leader', 'dispatcher'], requires: ['assigneeId'], assignee: 'set' },
-  { action: 'start', from: ['dispatched'], to: 'in_progress', who: ['assignee'], requires: [], assignee: 'keep' },
-  { action: 'resolve', from: ['in_progress'], to: 'resolved', who: ['assignee'], requires: ['note', 'photos'], assignee: 'keep' },
+  { action: 'dispatch', from: ['accepted', 'dispatched', 'in_progress'], to: 'dispatched', who: ['grid_leader', 'dispatcher'], requires: ['assigneeId'], assignee: 'set', outbox: { kind: 'report.dispatch', title: PROGRESS, tell: ['followers', 'holder:task'] } },
+  { action: 'start', from: ['dispatched'], to: 'in_progress', who: ['assignee'], requires: [], assignee: 'keep', outbox: { kind: 'report.start', title: PROGRESS, tell: ['followers'] } },
+  { action: 'resolve', from: ['in_progress'], to: 'resolved', who: ['assignee'], requires: ['note', 'photos'], assignee: 'keep', stamps: ['resolvedAt'], outbox: { kind: 'report.resolve', title: PROGRESS, tell: ['followers'] } },
   // A handler who finds a task is not theirs hands it back to the queue (退回), unassigned.
-  { action: 'hand_back', from: ['accepted', 'dispatched', 'in_progress'], to: 'accepted', who: ['assignee'], requires: ['reason'], assignee: 'clear' },
-  { action: 'hand_back', from: ['reported'], to: 'same', who: ['assignee'], requires: ['reason'], assignee: 'clear' },
+  { action: 'hand_back', from: ['accepted', 'dispatched', 'in_progress'], to: 'accepted', who: ['assignee'], requires: ['reason'], assignee: 'clear', outbox: { kind: 'report.hand_back', title: PROGRESS, tell: ['followers'] } },
+  { action: 'hand_back', from: ['reported'], to: 'same', who: ['assignee'], requires: ['reason'], assignee: 'clear', outbox: { kind: 'report.hand_back', title: PROGRESS, tell: ['followers'] } },
   // Only while the work is held: once resolved, the side that did it has it verified.
-  { action: 'transfer', from: ['reported', 'accepted', 'dispatched', 'in_progress'], to: 'same', who: INTAKE, requires: ['reason'], assignee: 'reroute', swapLead: true },
-  { action: 'verify', from: ['resolved'], to: 'verified', who: ['verifier', 'dispatcher'], requires: [], assignee: 'keep' },
-  { action: 'rework', from: ['resolved'], to: 'in_progress', who: ['verifier', 'dispatcher'], requires: ['reason'], assignee: 'keep' },
-  { action: 'close', from: ['verified'], to: 'closed', who: ['verifier', 'dispatcher'], requires: [], assignee: 'keep' },
-  { action: 'remind', from: OPEN_STATUSES, to: 'same', who: ['grid_leader', 'dispatcher'], requires: [], assignee: 'keep' },
-  { action: 'reopen', from: ['closed'], to: 'in_progress', who: ['reporter'], requires: [], assignee: 'keep', onlyBeforeReopen: true },
+  { action: 'transfer', from: HELD_STATUSES, to: 'same', who: INTAKE, requires: ['reason'], assignee: 'reroute', swapLead: true, outbox: { kind: 'report.transfer', title: PROGRESS, tell: ['followers', 'holder:task'] } },
+  { action: 'verify', from: ['resolved'], to: 'verified', who: ['verifier', 'dispatcher'], requires: [], assignee: 'keep', outbox: { kind: 'report.verify', title: PROGRESS, tell: ['followers'] } },
+  { action: 'rework', from: ['resolved'], to: 'in_progress', who: ['verifier', 'dispatcher'], requires: ['reason'], assignee: 'keep', outbox: { kind: 'report.rework', title: PROGRESS, tell: ['followers', 'holder:task'] } },
+  { action: 'close', from: ['verified'], to: 'closed', who: ['verifier', 'dispatcher'], requires: [], assignee: 'keep', stamps: ['closedAt'], counts: ['closeRound'], outbox: { kind: 'report.close', title: '事项已结案，请评价处理结果', tell: ['followers'] } },
+  { action: 'remind', from: OPEN_STATUSES, to: 'same', who: ['grid_leader', 'dispatcher'], requires: [], assignee: 'keep', outbox: { kind: 'report.remind', title: PROGRESS, tell: ['followers', 'holder:reminder'] } },
+  { action: 'reopen', from: ['closed'], to: 'in_progress', who: ['reporter'], requires: [], assignee: 'keep', onlyBeforeReopen: true, counts: ['reopenCount'], renewsResolveBy: true, outbox: { kind: 'report.reopen', title: '居民不满意，事项重办', tell: ['followers', 'holder:task'] } },
   // The holder's account was deactivated: routing finds someone else on the same side.
-  { action: 'reassign', from: ['reported', 'accepted', 'dispatched', 'in_progress'], to: 'same', who: ['system'], requires: [], assignee: 'reroute' },
+  { action: 'reassign', from: HELD_STATUSES, to: 'same', who: ['system'], requires: [], assignee: 'reroute', outbox: { kind: 'report.reassign', title: '事项已重新分派', tell: ['followers', 'holder:task'] } },
   // Time limits (domain/timers): the service reminds the holder, then escalates, while the work is held.
-  { action: 'remind', from: ['reported', 'accepted', 'dispatched', 'in_progress'], to: 'same', who: ['system'], requires: [], assignee: 'keep' },
-  { action: 'escalate', from: ['reported', 'accepted', 'dispatched', 'in_progress', 'closed'], to: 'same', who: ['system'], requires: [], assignee: 'keep' },
+  { action: 'remind', from: HELD_STATUSES, to: 'same', who: ['system'], requires: [], assignee: 'keep', outbox: 'by_timer' },
+  { action: 'escalate', from: HELD_STATUSES, to: 'same', who: ['system'], requires: [], assignee: 'keep', outbox: 'by_timer' },
+  // Dissatisfied again after the one rework: the dispatch centre takes it up (flows/reports rate).
+  { action: 'escalate', from: ['closed'], to: 'same', who: ['system'], requires: [], assignee: 'keep', outbox: { kind: 'report.escalated', title: '居民再次不满意', tell: ['holder:rated', 'escalation'] } },
   // After closure: the reporter's survey is reminded once, then expires as "no answer".
-  { action: 'survey_remind', from: ['closed'], to: 'same', who: ['system'], requires: [], assignee: 'keep' },
-  { action: 'survey_expire', from: ['closed'], to: 'same', who: ['system'], requires: [], assignee: 'keep' },
+  { action: 'survey_remind', from: ['closed'], to: 'same', who: ['system'], requires: [], assignee: 'keep', outbox: 'by_timer' },
+  { action: 'survey_expire', from: ['closed'], to: 'same', who: ['system'], requires: [], assignee: 'keep', outbox: 'by_timer' },
 ]);
+
+/**
+ * Ended, and no row leads out of it (rejected, merged): nothing more can happen to the report.
+ * A closed report is ended too, but the reporter's rating can still reopen it.
+ */
+export const FINAL_STATUSES: readonly Status[] = Object.freeze(ENDED_STATUSES.filter((s) => !TRANSITIONS.some((t) => t.from.includes(s))));
+export const isFinal = (s: Status): boolean => FINAL_STATUSES.includes(s);
+
+/**
+ * What a staff action's command must bring — the mini-program's action bar asks for exactly
+ * these. Rows of one action agree on it (a unit test holds them to that).
+ */
+export function requirementsOf(action: Action): readonly Requirement[] {
+  return [...new Set(transitionsFor(action).flatMap((t) => t.requires))];
+}
 
 /** The facts about a report the rules need — nothing more, so tests can build them freely. */
 export interface ReportFacts {
@@ -234,7 +265,7 @@ export function decide(
   // A finished report is finished for everyone in its area: say so, rather than "not your role"
   // (the one who lost a race to a reject is no longer its holder, but the answer is the state).
   const personal = candidates.some((t) => !t.who.includes('system'));
-  if (personal && actor.role !== 'resident' && (isFinal(report.status) || report.status === 'closed') && !candidates.some((t) => t.from.includes(report.status))) {
+  if (personal && actor.role !== 'resident' && isEnded(report.status) && !candidates.some((t) => t.from.includes(report.status))) {
     throw invalidTransition(`事项已「${STATUS_NAMES[report.status]}」，不能再执行「${ACTION_NAMES[command.action]}」`, { status: report.status, action: command.action });
   }
   const permitted = candidates.filter((t) => t.who.some((p) => isParty(p, actor, report, command, inArea)));

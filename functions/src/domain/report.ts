@@ -3,9 +3,9 @@
  * boundary data); the HTTP layer converts at the edge through geo/datum.
  */
 import type { Side } from '#domain/categories';
-import type { Status, Action, ReportFacts } from '#domain/lifecycle';
+import type { Action, ReportFacts } from '#domain/lifecycle';
 import type { Role } from '#domain/roles';
-import { isOpen } from '#domain/lifecycle';
+import { HELD_STATUSES, isOpen, type Status } from '#domain/statuses';
 
 export type Source = 'app' | 'phone' | '110' | 'open311';
 export type Score = 'satisfied' | 'basically_satisfied' | 'dissatisfied';
@@ -66,7 +66,7 @@ export interface ReportRecord {
   acceptedAt: string | null;
   resolvedAt: string | null;
   closedAt: string | null;
-  /** when it last became closed, rejected or merged (the retention clock starts here) */
+  /** when it last entered an `ended` state — closed, rejected, merged (the retention clock starts here) */
   endedAt?: string | null;
   /** when its personal data was pseudonymised under the retention rule */
   retainedAt?: string | null;
@@ -102,5 +102,5 @@ export function dueAt(r: Pick<ReportRecord, 'status' | 'acceptBy' | 'resolveBy'>
   return r.status === 'reported' ? r.acceptBy : r.resolveBy;
 }
 
-/** The assignee holds the task while these; after resolve it waits on the verifier. */
-export const HOLDING_STATUSES: readonly Status[] = ['reported', 'accepted', 'dispatched', 'in_progress'];
+/** The assignee holds the task while these (the `held` category, domain/statuses); after resolve it waits on the verifier. */
+export const HOLDING_STATUSES: readonly Status[] = HELD_STATUSES;

@@ -2,10 +2,12 @@
  * Time limits and surveys as timers: each open report has at most one next checkpoint, and a
  * scheduled sweeper fires the ones that are due (催办 at 75% of the limit, 升级 to the leader at
  * 100%, to the dispatch centre at 150%; after closure, a survey reminder at 3 days and expiry as
- * "no answer" at 7 days). Which checkpoint comes next is decided here, from the record alone.
+ * "no answer" at 7 days; once ended, the retention rule). Which checkpoint comes next is decided
+ * here, from the record alone; which states run which clock is their category (domain/statuses).
  */
 import { categoryOf } from '#domain/categories';
-import { HOLDING_STATUSES, type ReportRecord } from '#domain/report';
+import { isEnded, isHeld } from '#domain/statuses';
+import type { ReportRecord } from '#domain/report';
 
 export type TimerKind = 'remind' | 'escalate_leader' | 'escalate_centre' | 'survey_remind' | 'survey_expire' | 'retain';
 
@@ -56,7 +58,7 @@ function clockOf(r: ReportRecord, stage: SlaProgress['stage']): { start: number;
 }
 
 export function nextTimer(r: ReportRecord, retentionDays = DEFAULT_RETENTION_DAYS): Timer | null {
-  if (HOLDING_STATUSES.includes(r.status)) {
+  if (isHeld(r.status)) {
     const stage = slaStage(r);
     const done = r.sla && r.sla.stage === stage ? r.sla.step : 0;
     const step = SLA_STEPS[done];
@@ -71,7 +73,7 @@ export function nextTimer(r: ReportRecord, retentionDays = DEFAULT_RETENTION_DAY
   }
   // Finished and not yet pseudonymised: the retention clock (surveys always end long before it).
   const ended = r.endedAt ?? (r.status === 'closed' ? r.closedAt : null);
-  if (ended && ['closed', 'rejected', 'merged'].includes(r.status) && !r.retainedAt) {
+  if (ended && isEnded(r.status) && !r.retainedAt) {
     return { kind: 'retain', at: new Date(Date.parse(ended) + retentionDays * DAY).toISOString() };
   }
   return null;

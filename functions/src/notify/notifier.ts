@@ -8,8 +8,9 @@
  *    templates.messageKindFor —, no openid, pushes switched off), else 'pending'.
  * 2. Push: pick the template by message kind, shape its fields from the report (category name,
  *    grid name as the place, the status the event moved to, times, the event's note), take a
- *    one-time grant unless the template is long-term (none left -> 'inbox_only'), send with the
- *    report's page as deep link, then mark 'sent'.
+ *    one-time grant unless the template is long-term (none left -> 'inbox_only'), send with a
+ *    deep link to the page the recipient works the report on (domain/pages `pushPage`: residents
+ *    the report, staff the task), then mark 'sent'.
  * 3. WeChat errors never escape a recipient: 43101 -> 'inbox_only'; busy (-1, 5xx, timeouts)
  *    and rate limits -> retried in place with backoff (NOTIFY_RETRY_DELAYS_MS, default
  *    0,100,400,1600: four attempts); still failing, or an error retrying cannot cure (47003,
@@ -44,6 +45,7 @@ import { logger } from '#log';
 import { categoryOf } from '#domain/categories';
 import { STATUS_NAMES, type Status } from '#domain/lifecycle';
 import { dueAt, type ReportRecord, type TimelineEvent } from '#domain/report';
+import { pushPage } from '#domain/pages';
 import { pad } from '#store/keys';
 import { getReportStory, type OutboxRow, type ReportStory } from '#store/reports';
 import { getUser, getUsers, type UserRecord } from '#store/users';
@@ -78,9 +80,6 @@ const pushesOn = () => process.env.NOTIFY_PUSH !== 'off';
 
 /** A replay that claimed a push and did not finish within this is taken to have died. */
 export const REPLAY_LEASE_MS = 2 * 60_000;
-
-/** The mini-program page a push opens: the report with its timeline (and, for staff, its actions). */
-export const detailPage = (reportId: string) => `pages/report/detail?id=${reportId}`;
 
 // ---------------------------------------------------------------------------------------------
 // Outbox rows
@@ -284,7 +283,7 @@ async function push(story: StorySource, item: StoredInboxItem, user: UserRecord 
     if (delay > 0) await sleep(delay);
     attempts++;
     try {
-      await sendSubscribeMessage({ touser: user.openid, templateId: tplId, page: detailPage(item.reportId), data });
+      await sendSubscribeMessage({ touser: user.openid, templateId: tplId, page: pushPage(user.role, item.reportId), data });
     } catch (e) {
       if (!isWechatError(e)) throw e;
       if (e.kind === 'quota') return inboxOnly('wechat_43101', attempts);

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { ActionBar, ACTION_LABELS } from './ActionBar';
-import { STAFF_ACTIONS } from '../../../functions/src/domain/lifecycle';
+import { ActionBar, ACTION_LABELS, ACTION_NEEDS } from './ActionBar';
+import { STAFF_ACTIONS, TRANSITIONS } from '../../../functions/src/domain/lifecycle';
 
 const self = { id: 'u-gw-1', name: '王师傅' };
 const button = (label: string) => screen.getByRole('button', { name: label });
@@ -112,5 +112,36 @@ describe('ActionBar', () => {
   it('has a Chinese label for every staff action the API knows', () => {
     // the transition table's own list: a new staff action without a button label fails here
     expect(Object.keys(ACTION_LABELS).sort()).toEqual([...STAFF_ACTIONS].sort());
+  });
+
+  it('asks for exactly what the action\'s transition rows require, and sends the others at once', async () => {
+    for (const a of STAFF_ACTIONS) {
+      // the rows' own list, not a copy: what a command without these fields would be refused for
+      const required = [...new Set(TRANSITIONS.filter((t) => t.action === a).flatMap((t) => t.requires))];
+      expect([...ACTION_NEEDS[a]].sort(), a).toEqual(required.sort());
+      const onSubmit = vi.fn(async () => undefined);
+      const { unmount } = render(<ActionBar actions={[a]} self={self} onSubmit={onSubmit} />);
+      await act(async () => fireEvent.click(button(ACTION_LABELS[a])));
+      if (required.length === 0) {
+        expect(onSubmit, a).toHaveBeenCalledWith({ action: a });
+        expect(screen.queryByTestId('action-sheet'), a).toBeNull();
+      } else {
+        expect(onSubmit, a).not.toHaveBeenCalled();
+        expect(screen.getByTestId('action-sheet'), a).toBeTruthy();
+      }
+      unmount();
+    }
+  });
+
+  it('merges into the report number typed, and only once one is typed', async () => {
+    const onSubmit = vi.fn(async () => undefined);
+    render(<ActionBar actions={['merge']} self={self} onSubmit={onSubmit} />);
+    fireEvent.click(button('合并'));
+    const confirm = button('确认合并') as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(screen.getByPlaceholderText('已有上报的编号'), { target: { value: ' R20261123ABCDEF0123 ' } });
+    expect(confirm.disabled).toBe(false);
+    await act(async () => fireEvent.click(confirm));
+    expect(onSubmit).toHaveBeenCalledWith({ action: 'merge', mergeInto: 'R20261123ABCDEF0123' });
   });
 });

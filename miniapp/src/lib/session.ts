@@ -3,18 +3,22 @@ import Taro from '@tarojs/taro';
 import { api } from './api';
 import { storage } from './storage';
 import type { Me, Role } from './types';
+import { PAGES as PAGE_TABLE, type PageName } from '../../../functions/src/domain/pages';
 
 export const HANDLER_ROLES: readonly Role[] = ['grid_worker', 'grid_leader', 'police_officer'];
 
+/** Links to the app's pages, from THE page table the app's config and the backend's pushes share. */
+const url = (name: PageName) => `/${PAGE_TABLE[name].path}`;
+const withId = (name: PageName) => (id: string) => `${url(name)}?id=${encodeURIComponent(id)}`;
 export const PAGES = {
-  home: '/pages/index/index',
-  login: '/pages/login/index',
-  consent: '/pages/consent/index',
-  report: '/pages/report/index',
-  detail: (id: string) => `/pages/detail/index?id=${encodeURIComponent(id)}`,
-  inbox: '/staff/inbox/index',
-  task: (id: string) => `/staff/task/index?id=${encodeURIComponent(id)}`,
-  dashboard: '/dispatch/dashboard/index',
+  home: url('home'),
+  login: url('login'),
+  consent: url('consent'),
+  report: url('report'),
+  detail: withId('detail'),
+  inbox: url('inbox'),
+  task: withId('task'),
+  dashboard: url('dashboard'),
 } as const;
 
 /** The first screen for a role: residents report, handlers work their inbox, the centre watches. */
