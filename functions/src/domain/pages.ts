@@ -2,7 +2,8 @@
  * THE mini-program's pages. The app declares exactly these (miniapp/src/app.config.ts builds its
  * `pages` and `subPackages` from `appPages()`; its links come from `PAGES`), and the backend's
  * pushes open them (notify/notifier: `pushPage`). tests/build/pages.test.ts checks every push
- * target against the built weapp and h5 apps. Data only: Taro reads this at build time.
+ * target against the built weapp and h5 apps. No run-time imports (a type only): Taro's config
+ * reader bundles this file into app.config.ts at build time.
  *
  * Residents' screens sit in the main package (what most people open, and the first page is the
  * one a mini-program starts on); staff and the dispatch centre in sub-packages, downloaded only
