@@ -11,7 +11,14 @@ export interface TestStack extends Stack {
   api: Api;
 }
 
+/**
+ * The tests file dozens of reports as the same few demo users: the per-user abuse limits are
+ * raised for them (tests/integration/limits.test.ts sets its own before starting a stack).
+ */
+export const TEST_RATE_LIMITS = 'reports=100000/600,uploads=100000/600,follows=100000/600,reveals=100000/3600,invites=100000/3600';
+
 export async function startTestStack(): Promise<TestStack> {
+  process.env.RATE_LIMITS ??= TEST_RATE_LIMITS;
   const { startStack } = await import('../../functions/local/stack.ts');
   const stack = await startStack({
     port: 0,

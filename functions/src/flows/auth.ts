@@ -12,6 +12,7 @@ import { addGrants } from '#store/grants';
 import { bindOpenid, createUserIfAbsent, getUser, inviteTarget, setProfileFields, userByOpenid, type UserRecord } from '#store/users';
 import { ConditionFailed } from '#store/tx';
 import { auditEntry, auditPut } from '#store/audit';
+import { takeLimit } from '#flows/limits';
 
 /** WeChat's failures, in this API's words: bad codes are the client's; WeChat being down is not. */
 export function fromWechat(e: unknown): never {
@@ -69,6 +70,8 @@ export async function refreshedUser(userId: string): Promise<UserRecord> {
  */
 export async function bindInvite(me: UserRecord, inviteHash: string, now: Date): Promise<UserRecord> {
   if (!me.openid) throw new DomainError('invalid_input', '请先通过微信登录再绑定');
+  // every attempt counts, right or wrong: invite codes must not be guessable by trying
+  await takeLimit(me.id, 'invites', now);
   const staffId = await inviteTarget(inviteHash, now);
   if (!staffId) throw notFound('邀请码（不存在、已使用或已过期）');
   const staff = await getUser(staffId);

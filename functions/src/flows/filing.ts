@@ -7,6 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, invalidInput } from '#domain/errors';
 import { createReport, type CreateInput } from '#flows/reports';
+import { takeLimit } from '#flows/limits';
 import * as idem from '#store/idempotency';
 import type { UserRecord } from '#store/users';
 
@@ -36,7 +37,10 @@ export interface Filed {
 
 export async function fileReport(user: UserRecord, input: CreateInput, key: string | undefined, now: Date): Promise<Filed> {
   checkFiler(user, input);
-  if (key === undefined) return { reportId: (await createReport(user, input, now)).id, replayed: false };
+  if (key === undefined) {
+    await takeLimit(user.id, 'reports', now);
+    return { reportId: (await createReport(user, input, now)).id, replayed: false };
+  }
   if (!IDEMPOTENCY_KEY.test(key)) throw invalidInput('Idempotency-Key 须为 1-128 个可见 ASCII 字符');
   const hash = hashBody(input);
   const owner = randomUUID();
@@ -52,6 +56,8 @@ export async function fileReport(user: UserRecord, input: CreateInput, key: stri
     delay = Math.min(250, delay * 2);
   }
   try {
+    // only a new request counts against the limit: a retry of the same one is answered above
+    await takeLimit(user.id, 'reports', now);
     const r = await createReport(user, input, now, [], (id) => [idem.completeItem(user.id, key, owner, { statusCode: 201, body: { reportId: id } })]);
     return { reportId: r.id, replayed: false };
   } catch (e) {

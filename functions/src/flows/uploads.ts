@@ -11,6 +11,7 @@ import { s3, s3Public } from '#store/clients';
 import { config } from '#config';
 import { DomainError, notFound } from '#domain/errors';
 import { UPLOAD_CONTENT_TYPES } from '#domain/uploads';
+import { takeLimit } from '#flows/limits';
 
 
 export async function startUpload(ownerId: string, input: { contentType: string; size: number }, now: Date) {
@@ -21,6 +22,7 @@ export async function startUpload(ownerId: string, input: { contentType: string;
   if (input.size > config.uploadMaxBytes) {
     throw new DomainError('payload_too_large', `图片不能超过 ${config.uploadMaxBytes / 1024 / 1024} MB`, { maxBytes: config.uploadMaxBytes });
   }
+  await takeLimit(ownerId, 'uploads', now);
   const id = `U${randomBytes(9).toString('hex')}`;
   const objectKey = `${ORIGINALS_PREFIX}${id}`;
   const expiresAt = new Date(now.getTime() + config.uploadTtlSeconds * 1000).toISOString();
