@@ -5,14 +5,18 @@
 import { randomBytes } from 'node:crypto';
 import { categoryOf, deadlinesFor } from '#domain/categories';
 import { DomainError, forbidden, invalidInput, invalidTransition, notFound } from '#domain/errors';
-import { decide, isOpen, systemDecision, type Action, type Command } from '#domain/lifecycle';
+import { decide, isOpen, systemDecision, STEPS, type Command } from '#domain/lifecycle';
+import { outboxFor, type Step } from '#domain/outbox';
 import { surveyExpired } from '#domain/timers';
 import { needsReview, type Moderation } from '#domain/moderation';
 import { textVerdict } from '#flows/moderation';
 import { queueItem } from '#store/moderation';
 import { dispatchCentreOf } from '#flows/supervisors';
 import { factsOf, type PersonRef, type ReportRecord, type Score, type Source, type TimelineEvent } from '#domain/report';
-import { ROLE_NAMES, coversPlace, type Actor } from '#domain/roles';
+import { ROLE_NAMES } from '#domain/roles';
+import { hiddenFromPublic } from '#domain/moderation';
+import { actorOf, rightsIn } from '#flows/rights';
+import { takeLimit } from '#flows/limits';
 import { route, handlerFor } from '#domain/routing';
 import { evolve } from '#domain/evolve';
 import { areasInForce, locate } from '#flows/areas';
@@ -32,7 +36,7 @@ export const newReportId = (now: Date): string => {
 };
 
 export const personOf = (u: Pick<UserRecord, 'id' | 'role' | 'name'>): PersonRef => ({ id: u.id, role: u.role, name: u.name });
-export const actorOf = (u: UserRecord): Actor => ({ id: u.id, role: u.role, areaIds: u.areaIds });
+export { actorOf };
 
 export interface CreateInput {
   category: string;
@@ -62,10 +66,12 @@ async function createOnce(
   const category = categoryOf(input.category);
   if (!category) throw invalidInput(`未知类别：${input.category}`, { field: 'category' });
   const located = await locate(input.location, input.location.datum ?? 'gcj02');
-  const id = newReportId(now);
-  const photos = await checkUploads(input.photos, user.id, 'report', id);
   const { tree } = await areasInForce();
   const place = { gridId: located.grid.id, gridName: located.grid.name, beatId: located.beat.id, beatName: located.beat.name };
+  // Staff file for callers only inside their own areas (a resident may report anywhere served).
+  if (user.role !== 'resident') rightsIn(tree, user).require(place, '该位置不在您的管辖范围，不能代为上报');
+  const id = newReportId(now);
+  const photos = await checkUploads(input.photos, user.id, 'report', id);
   const routing = route(category, place, await staffAround(tree, place.gridId, place.beatId));
   const moderation: Moderation = { text: await textVerdict(user, [input.description, input.address].filter(Boolean).join('\n')), photos: photos.verdicts, reviewed: null };
   const at = now.toISOString();
@@ -105,15 +111,11 @@ async function createOnce(
     { reportId: id, version: 1, seq: 0, at, action: 'report', from: null, to: 'reported', actor: filedBy, note: null, photoIds: photos.refs.map((p) => p.id) },
     { reportId: id, version: 1, seq: 1, at, action: 'route', from: 'reported', to: 'reported', actor: null, note: routing.reason, photoIds: [] },
   ];
-  const to: reports.OutboxRow['to'] = [
-    ...(routing.assignee ? [{ userId: routing.assignee.id, reason: 'task' }] : []),
-    ...routing.notify.map((p) => ({ userId: p.id, reason: 'co_notified' })),
-  ];
   await reports.createReport({
     report,
     events,
-    outbox: { reportId: id, version: 1, at, kind: 'report.created', actorId: user.id, to, title: '新的隐患上报', body: `${category.name}：${located.grid.name}` },
-    extra: [...photos.claims, ...(needsReview(moderation) ? [queueItem(id, at)] : []), ...extra, ...(extraFor?.(id) ?? [])],
+    outbox: { reportId: id, version: 1, at, actorId: user.id, ...outboxFor(STEPS.report, report, { co_notified: routing.notify.map((p) => p.id) }), body: `${category.name}：${located.grid.name}` },
+    extra: [...photos.claims, ...(needsReview(moderation) ? [queueItem(report)] : []), ...extra, ...(extraFor?.(id) ?? [])],
   });
   return report;
 }
@@ -145,21 +147,12 @@ export interface ActionInput extends Command {
   expectedVersion?: number | undefined;
 }
 
-/** Recipients of a transition's outbox row: who must now act, and who follows the report. */
-function audience(action: Action, after: ReportRecord): reports.OutboxRow['to'] {
-  const to: reports.OutboxRow['to'] = [{ audience: 'followers' }];
-  if (after.assignee && ['dispatch', 'transfer', 'rework', 'reopen', 'remind'].includes(action)) {
-    to.push({ userId: after.assignee.id, reason: action === 'remind' ? 'reminder' : 'task' });
-  }
-  return to;
-}
-
 export async function act(user: UserRecord, reportId: string, cmd: ActionInput, now: Date): Promise<ReportRecord> {
   return withRetry(async () => {
     const before = await loadReport(reportId);
     const { tree } = await areasInForce();
     // Rights first: staff outside the report learn nothing about it, not even its version.
-    if (!coversPlace(actorOf(user), before, tree)) throw forbidden();
+    rightsIn(tree, user).require(before);
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== before.version) {
       throw new DomainError('version_conflict', `事项已更新（当前版本 ${before.version}），请刷新后重试`, { version: before.version });
     }
@@ -185,7 +178,7 @@ export async function act(user: UserRecord, reportId: string, cmd: ActionInput, 
       before,
       after,
       events,
-      outbox: { reportId, version: after.version, at: now.toISOString(), kind: `report.${cmd.action}`, actorId: user.id, to: audience(cmd.action, after), title: cmd.action === 'close' ? '事项已结案，请评价处理结果' : '事项进展', body: events[0]!.note ?? '' },
+      outbox: { reportId, version: after.version, at: now.toISOString(), actorId: user.id, ...outboxFor(decision.transition, after), body: events[0]!.note ?? '' },
       extra,
     });
     return after;
@@ -214,16 +207,7 @@ export async function reassign(reportId: string, why: string, now: Date): Promis
       before,
       after,
       events,
-      outbox: {
-        reportId,
-        version: after.version,
-        at: now.toISOString(),
-        kind: 'report.reassign',
-        actorId: null,
-        to: [{ audience: 'followers' }, ...(after.assignee ? [{ userId: after.assignee.id, reason: 'task' }] : [])],
-        title: '事项已重新分派',
-        body: routed.reason,
-      },
+      outbox: { reportId, version: after.version, at: now.toISOString(), actorId: null, ...outboxFor(decision.transition, after), body: routed.reason },
     });
     return after;
   });
@@ -236,7 +220,7 @@ async function mergeCheck(user: UserRecord, before: ReportRecord, intoId: string
   if (!into) throw invalidInput('合并目标不存在', { field: 'mergeInto' });
   if (!isOpen(into.status)) throw invalidInput('合并目标已办结或已关闭', { field: 'mergeInto' });
   if (into.category !== before.category) throw invalidInput('只能合并到同类别的事项', { field: 'mergeInto' });
-  if (!user.areaIds.some((a) => tree.covers(a, into.gridId) || tree.covers(a, into.beatId))) throw forbidden('合并目标不在您的管辖范围');
+  rightsIn(tree, user).require(into, '合并目标不在您的管辖范围');
   // The reporter of the merged report follows the surviving one, so they are still surveyed.
   if (!before.reporterId || before.reporterId === into.reporterId) return [];
   const already = await reports.getMember(into.id, before.reporterId);
@@ -246,9 +230,12 @@ async function mergeCheck(user: UserRecord, before: ReportRecord, intoId: string
 export async function follow(user: UserRecord, reportId: string, now: Date): Promise<{ report: ReportRecord; joined: boolean }> {
   const report = await loadReport(reportId);
   if (report.reporterId === user.id) return { report, joined: false };
+  // A report held back by moderation is not offered to others, so it cannot be joined either.
+  if (hiddenFromPublic(report.moderation)) throw forbidden('该事项正在审核，暂不能加入');
   if (!isOpen(report.status)) throw invalidTransition('该事项已办结或已关闭，不能再加入');
   const existing = await reports.getMember(reportId, user.id);
   if (existing) return { report, joined: false };
+  await takeLimit(user.id, 'follows', now);
   try {
     await reports.addFollower(report, user.id, now);
   } catch (e) {
@@ -283,7 +270,7 @@ export async function rate(user: UserRecord, reportId: string, input: { score: S
         before,
         after,
         events,
-        outbox: { reportId, version: after.version, at, kind: 'report.reopen', actorId: user.id, to: audience('reopen', after), title: '居民不满意，事项重办', body: input.comment ?? '' },
+        outbox: { reportId, version: after.version, at, actorId: user.id, ...outboxFor(decision.transition, after), body: input.comment ?? '' },
         extra: [rating],
       });
       return after;
@@ -292,19 +279,20 @@ export async function rate(user: UserRecord, reportId: string, input: { score: S
     const events: TimelineEvent[] = [
       { reportId, version: after.version, seq: 0, at, action: 'rate', from: 'closed', to: 'closed', actor: resident, note: input.comment ?? null, photoIds: [] },
     ];
-    let to: reports.OutboxRow['to'] = after.assignee ? [{ userId: after.assignee.id, reason: 'rated' }] : [];
+    let step: Step = STEPS.rate;
+    let centre: string[] = [];
     // Dissatisfied again after the one rework: the dispatch centre takes it up.
     if (input.score === 'dissatisfied') {
-      systemDecision(factsOf(before), 'escalate');
+      step = systemDecision(factsOf(before), 'escalate').transition;
       const { tree } = await areasInForce();
-      to = [...to, ...(await dispatchCentreOf(tree, before)).map((userId) => ({ userId, reason: 'escalation' }))];
+      centre = await dispatchCentreOf(tree, before);
       events.push({ reportId, version: after.version, seq: 1, at, action: 'escalate', from: 'closed', to: 'closed', actor: null, note: '居民再次不满意，升级至网格化服务管理中心', photoIds: [] });
     }
     await reports.commitTransition({
       before,
       after,
       events,
-      outbox: { reportId, version: after.version, at, kind: input.score === 'dissatisfied' ? 'report.escalated' : 'report.rated', actorId: user.id, to, title: input.score === 'dissatisfied' ? '居民再次不满意' : '居民已评价', body: input.score },
+      outbox: { reportId, version: after.version, at, actorId: user.id, ...outboxFor(step, after, { escalation: centre }), body: input.score },
       extra: [rating],
     });
     return after;

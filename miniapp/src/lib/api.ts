@@ -5,7 +5,8 @@
  */
 import Taro from '@tarojs/taro';
 import { storage } from './storage';
-import type { ActionBody, Category, CreateReportBody, DevUser, InboxItem, LatLng, Located, Me, Page, StaffMember, ReportSummary, ReportView, Stats, HeatFeature } from './types';
+import { PAGES } from '../../../functions/src/domain/pages';
+import type { ActionBody, Category, CreateReportBody, DevUser, InboxItem, LatLng, Located, Me, Page, StaffMember, ReportSummary, NearbyReport, ReportView, Stats, HeatFeature } from './types';
 
 const BASE: string = typeof API_BASE === 'string' ? API_BASE : '';
 
@@ -50,7 +51,7 @@ function qs(query?: Query): string {
 
 let onUnauthenticated: () => void = () => {
   storage.clearSession();
-  void Taro.reLaunch({ url: '/pages/login/index' });
+  void Taro.reLaunch({ url: `/${PAGES.login.path}` });
 };
 /** Tests and the login page can replace what happens when the session is gone. */
 export function setUnauthenticatedHandler(fn: () => void) {
@@ -126,7 +127,7 @@ export const api = {
   categories: () => request<Page<Category>>('GET', '/v1/categories', { auth: false }),
   grids: (geometry = false) => request<Page<{ id: string; name: string; centroid: LatLng; geometry?: HeatFeature['geometry'] }>>('GET', '/v1/areas', { query: { level: 'grid', geometry: geometry ? 1 : undefined }, auth: false }),
   locate: (p: LatLng) => request<Located>('GET', '/v1/areas/locate', { query: { lat: p.lat, lng: p.lng }, auth: false }),
-  nearby: (p: LatLng, category: string) => request<Page<ReportSummary>>('GET', '/v1/reports/nearby', { query: { lat: p.lat, lng: p.lng, category } }),
+  nearby: (p: LatLng, category: string) => request<Page<NearbyReport>>('GET', '/v1/reports/nearby', { query: { lat: p.lat, lng: p.lng, category } }),
   createReport: (body: CreateReportBody, idempotencyKey: string) => request<ReportView>('POST', '/v1/reports', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
   mine: (cursor?: string) => request<Page<ReportSummary>>('GET', '/v1/reports', { query: { scope: 'mine', cursor } }),
   report: (id: string) => request<ReportView>('GET', `/v1/reports/${encodeURIComponent(id)}`),
