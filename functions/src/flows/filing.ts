@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, invalidInput } from '#domain/errors';
-import { createReport, type CreateInput } from '#flows/reports';
+import { createReport, placeToFile, type CreateInput } from '#flows/reports';
 import { takeLimit } from '#flows/limits';
 import * as idem from '#store/idempotency';
 import type { UserRecord } from '#store/users';
@@ -37,6 +37,8 @@ export interface Filed {
 
 export async function fileReport(user: UserRecord, input: CreateInput, key: string | undefined, now: Date): Promise<Filed> {
   checkFiler(user, input);
+  // a refusal writes nothing — not even a count against the limit
+  await placeToFile(user, input.location);
   if (key === undefined) {
     await takeLimit(user.id, 'reports', now);
     return { reportId: (await createReport(user, input, now)).id, replayed: false };

@@ -57,7 +57,8 @@ export interface Nearby {
 
 /**
  * Open reports of a category within 50 m, nearest first. Reports held back by moderation are
- * left out; the caller is told which ones they may open, and the rest are shown without details.
+ * left out, and so is everything outside a staff member's areas; the caller is told which ones
+ * they may open, and the rest are shown without details.
  */
 export async function nearby(user: UserRecord, at: { lat: number; lng: number; datum?: Datum | undefined }, category: string): Promise<{ items: Nearby[]; tree: AreaTree }> {
   const here = toWgs84({ lat: at.lat, lng: at.lng }, at.datum ?? 'gcj02');
@@ -66,8 +67,11 @@ export async function nearby(user: UserRecord, at: { lat: number; lng: number; d
     .map((report) => ({ report, meters: distanceMeters(here, report.location) }))
     .filter(({ report, meters }) => meters <= NEARBY_METERS && isOpen(report.status) && !hiddenFromPublic(report.moderation))
     .sort((a, b) => a.meters - b.meters);
-  // Residents open only their own reports here: the ones they follow are in "mine" anyway.
-  const items = found.map((n) => ({ ...n, mayOpen: isStaff(user.role) ? rights.may(n.report) : n.report.reporterId === user.id }));
+  // Staff see nothing outside their areas; residents see others' reports without details (they
+  // open only their own here: the ones they follow are in "mine" anyway).
+  const items = isStaff(user.role)
+    ? found.filter((n) => rights.may(n.report)).map((n) => ({ ...n, mayOpen: true }))
+    : found.map((n) => ({ ...n, mayOpen: n.report.reporterId === user.id }));
   return { items, tree: rights.tree };
 }
 

@@ -65,11 +65,9 @@ async function createOnce(
 ): Promise<ReportRecord> {
   const category = categoryOf(input.category);
   if (!category) throw invalidInput(`未知类别：${input.category}`, { field: 'category' });
-  const located = await locate(input.location, input.location.datum ?? 'gcj02');
+  const located = await placeToFile(user, input.location);
   const { tree } = await areasInForce();
   const place = { gridId: located.grid.id, gridName: located.grid.name, beatId: located.beat.id, beatName: located.beat.name };
-  // Staff file for callers only inside their own areas (a resident may report anywhere served).
-  if (user.role !== 'resident') rightsIn(tree, user).require(place, '该位置不在您的管辖范围，不能代为上报');
   const id = newReportId(now);
   const photos = await checkUploads(input.photos, user.id, 'report', id);
   const routing = route(category, place, await staffAround(tree, place.gridId, place.beatId));
@@ -118,6 +116,19 @@ async function createOnce(
     extra: [...photos.claims, ...(needsReview(moderation) ? [queueItem(report)] : []), ...extra, ...(extraFor?.(id) ?? [])],
   });
   return report;
+}
+
+/**
+ * Where a report would be filed, refused (403) when the filer may not file there: staff file
+ * for callers only inside their own areas; a resident may report anywhere served.
+ */
+export async function placeToFile(user: UserRecord, location: CreateInput['location']): Promise<Awaited<ReturnType<typeof locate>>> {
+  const located = await locate(location, location.datum ?? 'gcj02');
+  if (user.role !== 'resident') {
+    const { tree } = await areasInForce();
+    rightsIn(tree, user).require({ gridId: located.grid.id, beatId: located.beat.id }, '该位置不在您的管辖范围，不能代为上报');
+  }
+  return located;
 }
 
 export async function loadReport(id: string): Promise<ReportRecord> {
