@@ -1,10 +1,11 @@
 /**
  * Data: the one DynamoDB table, built from THE key design (functions/src/store/keys.ts
- * TABLE_SCHEMA): keys, five GSIs, TTL attribute. On demand, point-in-time recovery, a stream
+ * TABLE_SCHEMA): keys, its GSIs with their projections, TTL attribute. On demand, point-in-time recovery, a stream
  * of new and old images for the notifier, deletion protection and RETAIN outside dev.
  */
 import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
+import type { Projection } from '@aws-sdk/client-dynamodb';
 import type { Construct } from 'constructs';
 import { TABLE_SCHEMA } from './catalog.ts';
 import type { Settings } from './settings.ts';
@@ -23,6 +24,21 @@ function keyPair(schema: readonly { AttributeName?: string; KeyType?: string }[]
   const range = schema.find((k) => k.KeyType === 'RANGE')?.AttributeName;
   if (!hash) throw new Error(`infra: ${what} has no HASH key in TABLE_SCHEMA`);
   return { partitionKey: attribute(hash), ...(range ? { sortKey: attribute(range) } : {}) };
+}
+
+/** TABLE_SCHEMA's projection in CDK's terms (DynamoDB's default, when absent, is ALL). */
+function projection(p: Projection | undefined, what: string): { projectionType: ProjectionType; nonKeyAttributes?: string[] } {
+  switch (p?.ProjectionType ?? 'ALL') {
+    case 'ALL':
+      return { projectionType: ProjectionType.ALL };
+    case 'KEYS_ONLY':
+      return { projectionType: ProjectionType.KEYS_ONLY };
+    case 'INCLUDE':
+      if (!p?.NonKeyAttributes?.length) throw new Error(`infra: ${what} projects INCLUDE without NonKeyAttributes`);
+      return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...p.NonKeyAttributes] };
+    default:
+      throw new Error(`infra: ${what} has an unknown projection ${String(p?.ProjectionType)}`);
+  }
 }
 
 export interface DataStackProps extends StackProps {
@@ -45,11 +61,11 @@ export class DataStack extends Stack {
     this.table = new TableV2(this, 'Table', {
       ...keyPair(TABLE_SCHEMA.keySchema, 'the table'),
       billing: Billing.onDemand(),
-      globalSecondaryIndexes: TABLE_SCHEMA.globalSecondaryIndexes.map((g) => {
-        const projection = g.Projection?.ProjectionType ?? 'ALL';
-        if (projection !== 'ALL') throw new Error(`infra: GSI ${g.IndexName}: only ALL projections are supported, got ${projection}`);
-        return { indexName: g.IndexName!, ...keyPair(g.KeySchema ?? [], `GSI ${g.IndexName}`), projectionType: ProjectionType.ALL };
-      }),
+      globalSecondaryIndexes: TABLE_SCHEMA.globalSecondaryIndexes.map((g) => ({
+        indexName: g.IndexName!,
+        ...keyPair(g.KeySchema ?? [], `GSI ${g.IndexName}`),
+        ...projection(g.Projection, `GSI ${g.IndexName}`),
+      })),
       timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
       dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
