@@ -1,15 +1,17 @@
 /**
  * The local API gateway: serves THE route table the way API Gateway's HTTP API (payload 2.0)
  * would invoke the Lambda handlers, plus the object-storage passthrough and the H5 app, all on
- * one port. Nothing here decides anything; it translates HTTP to events and back.
+ * one port. Nothing here decides anything about reports; it translates HTTP to events and back,
+ * and the bucket's URLs go through the checks S3 itself would make (s3-proxy.ts).
  */
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { matchRoute, type Route } from '#http/routes';
 import { config } from '#config';
+import { proxyToS3 } from '#local/s3-proxy';
 
 /** Lambda's own request payload limit; the handlers enforce the API's 1 MB below this. */
 const GATEWAY_MAX_BODY = 6 * 1024 * 1024;
@@ -128,29 +130,6 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, url: URL) {
   res.end(out.body ?? '');
 }
 
-/**
- * Object storage on the same port: path-style bucket URLs pass through untouched (Host kept).
- * The cloud bucket blocks public access; s3rver does not, so anonymous reads are refused here
- * the way S3 refuses them. Browser form uploads (presigned POST) carry their signature in the body.
- */
-function proxyToS3(req: IncomingMessage, res: ServerResponse, target: URL, url: URL) {
-  const signed = url.searchParams.has('X-Amz-Signature') || !!req.headers.authorization;
-  if (!signed && req.method !== 'POST' && req.method !== 'OPTIONS') {
-    res.writeHead(403, { 'content-type': 'application/xml' });
-    res.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
-    return;
-  }
-  const upstream = httpRequest(
-    { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
-    (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    },
-  );
-  upstream.on('error', () => send(res, 502, errorBody('storage_unavailable', '对象存储不可用')));
-  req.pipe(upstream);
-}
-
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -196,7 +175,7 @@ export function createGateway(opts: GatewayOptions): Server {
     const handle = async () => {
       if (url.pathname.startsWith('/v1/') || url.pathname === '/v1') return serveApi(req, res, url);
       for (const standin of opts.standins ?? []) if (await standin(req, res, url)) return;
-      if (url.pathname.startsWith(`/${opts.bucket}/`) || url.pathname === `/${opts.bucket}`) return proxyToS3(req, res, s3, url);
+      if (url.pathname.startsWith(`/${opts.bucket}/`) || url.pathname === `/${opts.bucket}`) return proxyToS3(req, res, s3, url, opts.bucket);
       return serveStatic(res, opts.staticDir, url, opts.landingPage);
     };
     handle().catch((e: unknown) => {
