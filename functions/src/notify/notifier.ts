@@ -42,6 +42,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '#log';
+import { countMetric, METRICS } from '#metrics';
 import { categoryOf } from '#domain/categories';
 import { STATUS_NAMES, type Status } from '#domain/lifecycle';
 import { dueAt, type ReportRecord, type TimelineEvent } from '#domain/report';
@@ -313,6 +314,7 @@ async function deadLetter(item: StoredInboxItem, template: MessageKind, err: { e
     lastFailedAt: new Date().toISOString(),
   });
   await setPush(refOf(item), 'failed', { pushNote: err.error, pushAttempts: attempts });
+  countMetric(METRICS.deadLetteredPushes); // alarmed (infra/src/observability-stack.ts)
   logger.warn('push dead-lettered', { reportId: item.reportId, userId: item.userId, kind: item.kind, errcode: err.errcode, attempts, mode });
   return 'failed';
 }
