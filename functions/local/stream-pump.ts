@@ -2,6 +2,11 @@
  * Feeds DynamoDB Local's stream to the same handler a Lambda event source mapping calls in the
  * cloud, in batches of the same shape. Checkpoints per shard so a restart neither loses nor
  * (beyond the last batch) repeats records; handlers are idempotent either way.
+ *
+ * Batching as the mapping does it: up to `batchSize` records per call (100, as infra deploys),
+ * gathered for up to `batchWindowMs` after the first one (infra deploys 1 s; here
+ * STREAM_BATCH_WINDOW_MS, default 0: hand over whatever one read returns, which keeps tests
+ * quick — a benchmark sets the deployed window to be priced as it runs).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import {
@@ -30,6 +35,8 @@ export async function startStreamPump(opts: {
   handler: (e: DynamoDBStreamEvent) => Promise<void>;
   checkpointFile?: string;
   intervalMs?: number;
+  batchSize?: number;
+  batchWindowMs?: number;
 }): Promise<Pump> {
   const streams = new DynamoDBStreamsClient({
     region: config.region,
@@ -40,6 +47,10 @@ export async function startStreamPump(opts: {
   const streamArn = table.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${config.tableName} has no stream`);
   const interval = opts.intervalMs ?? 200;
+  const batchSize = opts.batchSize ?? 100;
+  const windowMs = opts.batchWindowMs ?? Number(process.env.STREAM_BATCH_WINDOW_MS ?? 0);
+  /** records read but not handed over yet (a window still open), per shard */
+  const gathering = new Map<string, { records: _Record[]; since: number }>();
   let checkpoints: Checkpoints = {};
   if (opts.checkpointFile) checkpoints = JSON.parse(await readFile(opts.checkpointFile, 'utf8').catch(() => '{}')) as Checkpoints;
   const iterators = new Map<string, string | null>();
@@ -59,47 +70,56 @@ export async function startStreamPump(opts: {
     return out.ShardIterator;
   }
 
-  async function pollOnce(): Promise<number> {
+  /** Records handed over, and whether any are still being gathered. */
+  async function pollOnce(): Promise<{ handled: number; gathering: boolean }> {
     const desc = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     let handled = 0;
     for (const shard of desc.StreamDescription?.Shards ?? []) {
       const id = shard.ShardId!;
-      if (iterators.get(id) === null) continue; // closed and drained
-      let it = iterators.get(id) ?? (await iteratorFor(id));
-      let records: _Record[];
-      try {
-        const out = await streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: 100 }));
-        records = out.Records ?? [];
-        it = out.NextShardIterator;
-      } catch (e) {
-        if (e instanceof ExpiredIteratorException) {
+      const held = gathering.get(id);
+      let it = iterators.get(id);
+      if (it !== null) {
+        it ??= await iteratorFor(id);
+        try {
+          const out = await streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: batchSize - (held?.records.length ?? 0) }));
+          const records = out.Records ?? [];
+          if (records.length > 0) gathering.set(id, { records: [...(held?.records ?? []), ...records], since: held?.since ?? Date.now() });
+          iterators.set(id, out.NextShardIterator ?? null);
+        } catch (e) {
+          if (!(e instanceof ExpiredIteratorException)) throw e;
           iterators.delete(id);
+          gathering.delete(id); // read again from the checkpoint
           continue;
         }
-        throw e;
       }
-      if (records.length > 0) {
-        // Same retry semantics as an event source mapping: the batch is retried until it succeeds.
-        await opts.handler({ Records: records as unknown as DynamoDBStreamEvent['Records'] });
-        checkpoints[id] = records[records.length - 1]!.dynamodb!.SequenceNumber!;
-        if (opts.checkpointFile) await writeFile(opts.checkpointFile, JSON.stringify(checkpoints));
-        handled += records.length;
-      }
-      iterators.set(id, it ?? null);
+      const batch = gathering.get(id);
+      if (!batch) continue;
+      const closed = iterators.get(id) === null;
+      if (batch.records.length < batchSize && Date.now() - batch.since < windowMs && !closed) continue;
+      // Same retry semantics as an event source mapping: the batch is retried until it succeeds.
+      await opts.handler({ Records: batch.records as unknown as DynamoDBStreamEvent['Records'] });
+      gathering.delete(id);
+      checkpoints[id] = batch.records[batch.records.length - 1]!.dynamodb!.SequenceNumber!;
+      if (opts.checkpointFile) await writeFile(opts.checkpointFile, JSON.stringify(checkpoints));
+      handled += batch.records.length;
     }
-    return handled;
+    return { handled, gathering: gathering.size > 0 };
   }
 
   const loop = (async () => {
     while (running) {
       let handled = 0;
+      let waiting = false;
       try {
-        handled = await pollOnce();
+        ({ handled, gathering: waiting } = await pollOnce());
       } catch (e) {
         logger.error('stream pump: batch failed, will retry', { error: e as Error });
+        // from the checkpoints again: the failed batch comes back whole (and maybe longer)
         iterators.clear();
+        gathering.clear();
       }
-      if (handled === 0) {
+      if (waiting) await new Promise((r) => setTimeout(r, Math.min(interval, 50)));
+      else if (handled === 0) {
         const waiters = idleWaiters;
         idleWaiters = [];
         waiters.forEach((w) => w());

@@ -1,9 +1,16 @@
 /**
  * `npm run bench:lifecycle`: what one report's whole closed loop costs in DynamoDB writes (by
  * AWS's billing rules, and as DynamoDB Local reports it) and how long each step takes over HTTP
- * on the local stack. Baselines in the same run: the same writes without any GSI (the index
- * overhead ratio) and a bare 3-item TransactWriteItems (what one step costs beyond the store).
- * Last line: one JSON object.
+ * on the local stack. Counted: the loop's transactions (table and GSI) and the KPI consumer's
+ * writes from the stream (batched as the deployed event source mapping batches: up to 100
+ * records gathered for 1 s, infra/src/events-stack.ts). Not counted, here or in the baseline:
+ * the notifier's inbox writes (bench:notify) and single-item writes outside transactions.
+ *
+ * Baselines in the same run: the layout before issue 11 priced for the very same loops
+ * (tests/bench/baseline.ts: same writes translated to the former items and schema, the former
+ * KPI consumer rebuilt from the same stream records), the same writes without any GSI (the
+ * index overhead ratio) and a bare 3-item TransactWriteItems (what one step costs beyond the
+ * store). Last line: one JSON object.
  */
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
@@ -11,6 +18,8 @@ import { startStack } from '../../functions/local/stack.ts';
 import { Api } from '../support/stack.ts';
 
 const N = Number(process.env.LIFECYCLES ?? 30);
+// the deployed mapping's maxBatchingWindow (infra/src/events-stack.ts)
+process.env.STREAM_BATCH_WINDOW_MS ??= '1000';
 const RESIDENT = 'u-res-zhang';
 const WORKER = 'u-gw-kejiyuan-01';
 const LEADER = 'u-gl-kejiyuan';
@@ -22,6 +31,8 @@ async function main() {
   const { capacity } = await import('../../functions/src/store/capacity.ts');
   const { doc } = await import('../../functions/src/store/clients.ts');
   const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { startStreamPump } = await import('../../functions/local/stream-pump.ts');
+  const baseline = await import('./baseline.ts');
   const api = new Api(stack.url);
   const grid = (await api.get('/v1/areas?level=grid')).json.items.find((g: { id: string }) => g.id === 'gr-kejiyuan-01');
   const location = { lat: grid.centroid.lat, lng: grid.centroid.lng };
@@ -47,7 +58,24 @@ async function main() {
     return out;
   };
   const afterPhotos = await Promise.all(Array.from({ length: N }, () => api.uploadReady(WORKER, photo)));
+  await stack.drainStream();
   capacity.reset();
+  const before = baseline.priceWritePathAsBefore();
+  // the former KPI consumer, reading the same stream (from the first record written from here on)
+  let counting = false;
+  const formerKpi = { wcu: 0, transactions: 0 };
+  const formerPump = await startStreamPump({
+    intervalMs: 100,
+    batchWindowMs: 0,
+    handler: async (e) => {
+      if (!counting) return;
+      const c = await baseline.formerKpiCost(e);
+      formerKpi.wcu += c.wcu;
+      formerKpi.transactions += c.transactions;
+    },
+  });
+  await formerPump.drain();
+  counting = true;
   for (let i = 0; i < N; i++) {
     const r = await time('create', () =>
       api.post('/v1/reports', { category: 'ebike_charging', description: `楼道飞线充电 #${i}`, location }, RESIDENT, { 'idempotency-key': randomUUID() }),
@@ -67,29 +95,51 @@ async function main() {
     const rated = await time('rate', () => api.post(`/v1/reports/${id}/rating`, { score: 'satisfied' }, RESIDENT));
     if (rated.status !== 200) throw new Error(`rate: ${rated.status}`);
   }
+  // every loop's stream records counted, by this design's consumer and by the former one
+  await stack.drainStream();
+  await formerPump.drain();
   const t = capacity.snapshot();
+  before.stop();
+  await formerPump.stop();
   await stack.stop();
 
   const perLifecycle = (x: number) => Math.round((x / N) * 10) / 10;
   const table = perLifecycle(t.tableWcu);
   const index = perLifecycle(t.indexWcu);
+  const kpi = perLifecycle(t.kpiWcu);
+  const total = Math.round((table + index + kpi) * 10) / 10;
+  const was = { table: perLifecycle(before.totals.table), index: perLifecycle(before.totals.index), kpi: perLifecycle(formerKpi.wcu) };
+  const wasTotal = Math.round((was.table + was.index + was.kpi) * 10) / 10;
   const actionMedians = Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
   const medianAction = median(Object.values(steps).flat());
-  console.log(`lifecycles: ${N} (create, accept, dispatch, start, resolve, verify, close, rate)`);
-  console.log(`per lifecycle, AWS rules: ${table} WCU on the table + ${index} WCU on GSIs = ${table + index} WCU in ${t.transactions / N} transactions`);
-  console.log(`per lifecycle, DynamoDB Local reported: ${perLifecycle(t.localReportedWcu)} WCU`);
-  console.log(`index overhead vs the same writes without GSIs: x${((table + index) / table).toFixed(2)}`);
+  const windowMs = Number(process.env.STREAM_BATCH_WINDOW_MS);
+  console.log(`lifecycles: ${N} (create, accept, dispatch, start, resolve, verify, close, rate); stream batches gathered for ${windowMs} ms`);
+  console.log(`per lifecycle, AWS rules, this layout:   ${table} WCU table + ${index} WCU GSIs + ${kpi} WCU KPI counters = ${total} WCU`);
+  console.log(`  in ${(t.transactions - t.kpiTransactions) / N} write-path transactions + ${perLifecycle(t.kpiTransactions)} KPI transactions`);
+  console.log(`per lifecycle, AWS rules, layout before: ${was.table} WCU table + ${was.index} WCU GSIs + ${was.kpi} WCU KPI counters = ${wasTotal} WCU`);
+  console.log(`  (same loops: write path priced in the former items and ALL projections; ${perLifecycle(formerKpi.transactions)} KPI transactions, one per change)`);
+  console.log(`ratio this / before: ${(total / wasTotal).toFixed(3)} (x${(wasTotal / total).toFixed(2)} cheaper)`);
+  console.log(`per lifecycle, DynamoDB Local reported: ${perLifecycle(t.localReportedWcu)} WCU (its own figures, not AWS's)`);
+  console.log(`index overhead vs the same writes without GSIs: x${(total / (table + kpi)).toFixed(2)}`);
   console.log(`median ms per step over HTTP: ${JSON.stringify(actionMedians)}; bare 3-item transaction ${median(raw).toFixed(1)} ms`);
   console.log(
     JSON.stringify({
       bench: 'lifecycle',
       lifecycles: N,
-      awsWcuPerLifecycle: table + index,
+      awsWcuPerLifecycle: total,
       tableWcuPerLifecycle: table,
       indexWcuPerLifecycle: index,
+      kpiWcuPerLifecycle: kpi,
+      baseline: 'layout before issue 11, priced for the same loops in this run',
+      baselineAwsWcuPerLifecycle: wasTotal,
+      baselineTableWcuPerLifecycle: was.table,
+      baselineIndexWcuPerLifecycle: was.index,
+      baselineKpiWcuPerLifecycle: was.kpi,
+      ratioVsBaseline: Math.round((total / wasTotal) * 1000) / 1000,
+      streamBatchWindowMs: windowMs,
       localReportedWcuPerLifecycle: perLifecycle(t.localReportedWcu),
       transactionsPerLifecycle: t.transactions / N,
-      ratioVsNoIndexes: Math.round(((table + index) / table) * 100) / 100,
+      ratioVsNoIndexes: Math.round((total / (table + kpi)) * 100) / 100,
       medianStepMs: Math.round(medianAction * 10) / 10,
       bareTransactionMs: Math.round(median(raw) * 10) / 10,
       ratioVsBareTransaction: Math.round((medianAction / median(raw)) * 100) / 100,

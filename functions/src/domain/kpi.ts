@@ -86,6 +86,56 @@ export function kpiDeltas(before: ReportRecord | null, after: ReportRecord): Kpi
   return d;
 }
 
+/** True when a change moves no counter and no gauge (it need not be counted, nor remembered). */
+export function noDeltas(d: KpiDeltas): boolean {
+  const some = (o: Record<string, Partial<Record<string, number | number[]>>>) => Object.values(o).some((day) => Object.values(day).some((v) => (Array.isArray(v) ? v.length > 0 : v !== 0)));
+  return d.open === 0 && d.overdue === 0 && !some(d.days) && !some(d.samples);
+}
+
+/** A report's change as the measures see it: its deltas and every area it counts in. */
+export interface KpiChange {
+  reportId: string;
+  version: number;
+  /** the report's grid: where the counters remember which versions they have counted */
+  gridId: string;
+  areaIds: string[];
+  deltas: KpiDeltas;
+}
+
+/**
+ * Per area, per China day: what a set of changes adds to each counter, histogram samples as
+ * counts per (histogram, minutes); and the gauges' sums. Pure, so a batch's writes are the same
+ * whenever it is applied.
+ */
+export interface AreaSums {
+  days: Map<string, Map<string, number>>;
+  open: number;
+  overdue: number;
+}
+
+export const histogramKey = (h: Histogram, minutes: number) => `h:${h}:${minutes}`;
+export const isCounterKey = (k: string): boolean => (DAY_COUNTERS as readonly string[]).includes(k) || k.startsWith('h:');
+
+export function sumByArea(changes: readonly KpiChange[]): Map<string, AreaSums> {
+  const out = new Map<string, AreaSums>();
+  for (const c of changes) {
+    for (const areaId of new Set(c.areaIds)) {
+      let a = out.get(areaId);
+      if (!a) out.set(areaId, (a = { days: new Map(), open: 0, overdue: 0 }));
+      const add = (day: string, key: string, n: number) => {
+        let d = a!.days.get(day);
+        if (!d) a!.days.set(day, (d = new Map()));
+        d.set(key, (d.get(key) ?? 0) + n);
+      };
+      for (const [day, counters] of Object.entries(c.deltas.days)) for (const [k, n] of Object.entries(counters)) if (n) add(day, k, n);
+      for (const [day, hs] of Object.entries(c.deltas.samples)) for (const [h, ms] of Object.entries(hs)) for (const m of ms ?? []) add(day, histogramKey(h as Histogram, m), 1);
+      a.open += c.deltas.open;
+      a.overdue += c.deltas.overdue;
+    }
+  }
+  return out;
+}
+
 export interface DayTotals extends Partial<Record<DayCounter, number>> {
   acceptMinutes?: Record<string, number>;
   closeMinutes?: Record<string, number>;

@@ -4,15 +4,15 @@
  *
  * Entity       PK                       SK                         indexes
  * ──────────── ──────────────────────── ────────────────────────── ─────────────────────────────────────────
- * Report       REPORT#<id>              REPORT                     GSI1 AREA#<gridId> / <createdAt>
+ * Report       REPORT#<id>              REPORT                     GSI1 AREA#<gridId> / <createdAt>  (on its EVENT#000001 item)
  *                                                                  GSI2 ASSIGNEE#<uid>#open|done / <dueAt|resolvedAt>
  *                                                                  GSI3 GRID#<gridId>#open | QUEUE#unplaced / <dueAt>
  *                                                                  GSI4 BEAT#<beatId>#open / <dueAt>
  *                                                                  GSI5 GEO#<category>#<geohash7> / <createdAt>  (open only)
  *                                                                  GSI6 TIMER#<hour of next timer> / <timer at>  (while one is pending)
  * Member       REPORT#<id>              MEMBER#<uid>               GSI1 USER#<uid> / <createdAt>#<id>   (reporter + followers)
- * Event        REPORT#<id>              EVENT#<version:6>          timeline, one per state change, never overwritten
- * Outbox       REPORT#<id>              OUTBOX#<version:6>         consumed from the stream by the notifier
+ * Event        REPORT#<id>              EVENT#<version:6>          timeline, one per state change (its events and its
+ *                                                                  outbox row, which the notifier reads from the stream)
  * Rating       REPORT#<id>              RATING#<round:2>#<uid>     one per rater per closure round
  * User         USER#<uid>               PROFILE                    GSI1 OPENID#<openid> / USER
  * Inbox        USER#<uid>               INBOX#<at>#<outboxKey>     in-app notifications
@@ -25,9 +25,9 @@
  *                                                                  snapshot and index live in S3 under areas/<version>/)
  * Sweeper      SWEEPER                  CURSOR                     the timer hour the sweeper resumes from
  * Dead letter  DLQ#push                 <at>#<uid>#<outboxKey>     a push WeChat would not take; an operator replays it
- * KPI day      KPI#<areaId>             DAY#<China day>            counters + histograms (store/kpi)
- * KPI gauge    KPI#<areaId>             NOW                        open, overdue
- * KPI marker   KPIAPPLIED#<reportId>    V#<version>                ttl; a change counted once
+ * KPI now      KPI#<areaId>             NOW                        open, overdue; the latest day's counters; on a
+ *                                                                  grid's, the versions counted (store/kpi)
+ * KPI day      KPI#<areaId>             DAY#<China day>            counters + histograms of an earlier day
  *
  * Access patterns (one line each; none scans):
  * - report by id, with timeline, members, ratings ..... Query PK=REPORT#<id>
@@ -40,7 +40,7 @@
  * - open reports of a beat by deadline ................ GSI4 PK=BEAT#<beatId>#open
  * - open reports of a category near a point ........... GSI5 PK=GEO#<category>#<cell> for the cell and its 8 neighbours
  * - timers due (time limits, surveys) ................ GSI6 PK=TIMER#<hour>, SK <= now, hour by hour
- * - KPIs of areas over days ......................... BatchGet KPI#<area> x DAY#<day> (cost: areas x days)
+ * - KPIs of areas over days ......................... BatchGet KPI#<area> x (DAY#<day>, NOW) (cost: areas x days)
  * - user by WeChat openid ............................. GSI1 PK=OPENID#<openid>
  * - staff of an area .................................. Query PK=AREA#<areaId>, SK begins_with STAFF#
  * - pending uploads past their expiry ................. GSI3 PK=UPLOADS#pending, SK < now
@@ -50,7 +50,7 @@
  * - dead-lettered pushes, oldest message first ........ Query PK=DLQ#push (one partition: failures are rare and
  *                                                       each costs the notifier seconds of backoff first)
  */
-import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, Projection } from '@aws-sdk/client-dynamodb';
 
 export const pad = (n: number, width = 6): string => String(n).padStart(width, '0');
 
@@ -123,6 +123,34 @@ export const OBJECT_PREFIXES = {
 /** geohash precision 7 is a ~153 m x 153 m cell: a 50 m radius never leaves the 3x3 block. */
 export const GEOHASH_PRECISION = 7;
 
+/**
+ * The audit entry's fields (store/audit AuditEntry): GSI5 carries them for the audit log by day,
+ * which is read straight from the index. tests/unit/store/projections.test.ts fails when an
+ * entry gains a field this list lacks.
+ */
+export const AUDIT_ENTRY_FIELDS = ['id', 'at', 'what', 'actorId', 'actorRole', 'reportId', 'detail', 'from', 'to', 'sourceIp', 'requestId'];
+
+/**
+ * What each index holds of an item. An index write costs by what the index holds and is skipped
+ * when neither the keys nor the held attributes change, so a report (rewritten on every step of
+ * its loop) pays for an index only when it enters, moves in or leaves it — wherever the index's
+ * readers take the record from the table instead (store/reports hydrates them by BatchGet).
+ * - GSI1 ALL: users by openid, audit by actor and memberships are read from the index; the
+ *   report's entry there (grid over time) is carried by its first timeline item, written once.
+ * - GSI2, GSI4, GSI6 KEYS_ONLY: only reports live there (assignee, beat, timers).
+ * - GSI3 ALL: pending uploads are read from the index (store/uploads); reports pay for it.
+ * - GSI5 INCLUDE the audit fields: the audit log by day reads them; a report's geo-cell entry
+ *   has none of those attributes, so it holds keys only.
+ */
+const PROJECTIONS: Record<number, Projection> = {
+  1: { ProjectionType: 'ALL' },
+  2: { ProjectionType: 'KEYS_ONLY' },
+  3: { ProjectionType: 'ALL' },
+  4: { ProjectionType: 'KEYS_ONLY' },
+  5: { ProjectionType: 'INCLUDE', NonKeyAttributes: AUDIT_ENTRY_FIELDS },
+  6: { ProjectionType: 'KEYS_ONLY' },
+};
+
 /** The table as CreateTable input; the CDK stack builds its TableV2 from this same object. */
 export const TABLE_SCHEMA: {
   attributeDefinitions: AttributeDefinition[];
@@ -148,7 +176,7 @@ export const TABLE_SCHEMA: {
       { AttributeName: `GSI${n}PK`, KeyType: 'HASH' as const },
       { AttributeName: `GSI${n}SK`, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: PROJECTIONS[n]!,
   })),
   ttlAttribute: 'ttl',
 };

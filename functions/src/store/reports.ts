@@ -1,38 +1,22 @@
 /**
- * Reports: the record, its timeline, members (reporter, followers), ratings and outbox rows,
- * all in the report's own partition so one Query reads the whole story. Index attributes are
- * derived from the record here (`indexAttributes`) so no handler ever types a key.
+ * Reports: the record, its timeline (with each version's outbox row), members (reporter,
+ * followers) and ratings, all in the report's own partition so one Query reads the whole story.
+ * How they are laid out as items is store/report-items; index attributes are derived from the
+ * record there (`indexAttributes`) so no handler ever types a key. Indexes that hold only keys
+ * (TABLE_SCHEMA) are read by key and the records fetched from the table (`hydrate`).
  */
 import { GetCommand, QueryCommand, BatchGetCommand, DeleteCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import { doc } from '#store/clients';
-import { GEOHASH_PRECISION, INDEXES, indexKeys, keys, pad, prefixes } from '#store/keys';
+import { GEOHASH_PRECISION, INDEXES, indexKeys, keys, prefixes } from '#store/keys';
 import { transact, ConditionFailed, type TxItem } from '#store/tx';
 import { auditEntry, auditPut } from '#store/audit';
+import { eventItem, eventsFromItem, isReportItem, memberItem, reportFromItem, reportIdOfEntry, reportItem, type MemberRecord, type OutboxRow } from '#store/report-items';
 import { config } from '#config';
 import { isOpen } from '#domain/lifecycle';
-import { dueAt, HOLDING_STATUSES, type ReportRecord, type TimelineEvent, type Score } from '#domain/report';
-import { nextTimer } from '#domain/timers';
+import type { ReportRecord, TimelineEvent, Score } from '#domain/report';
 
-export interface OutboxRow {
-  reportId: string;
-  version: number;
-  at: string;
-  kind: string;
-  /** who caused it: never told about their own action */
-  actorId: string | null;
-  /** user ids to tell; 'followers' expands to reporter + followers when the notifier runs */
-  to: Array<{ userId: string; reason: string } | { audience: 'followers' }>;
-  title: string;
-  body: string;
-}
-
-export interface MemberRecord {
-  reportId: string;
-  userId: string;
-  relation: 'reporter' | 'follower';
-  at: string;
-}
+export { indexAttributes, outboxRowOf, type MemberRecord, type OutboxRow } from '#store/report-items';
 
 export interface RatingRecord {
   reportId: string;
@@ -44,66 +28,6 @@ export interface RatingRecord {
 }
 
 const table = () => config.tableName;
-const TTL_OUTBOX_DAYS = 30;
-
-/**
- * The index memberships a report has in its current state — the only place they are decided.
- * Sort keys are bare times: GSI keys need not be unique, and every byte is paid for once per
- * index on every write.
- */
-export function indexAttributes(r: ReportRecord): Record<string, string> {
-  const attrs: Record<string, string> = {
-    GSI1PK: indexKeys.reportsOfGrid(r.gridId),
-    GSI1SK: r.createdAt,
-  };
-  const due = dueAt(r);
-  if (r.assignee) {
-    if (HOLDING_STATUSES.includes(r.status) && due) {
-      attrs.GSI2PK = indexKeys.assigneeOpen(r.assignee.id);
-      attrs.GSI2SK = due;
-    } else if (r.resolvedAt) {
-      attrs.GSI2PK = indexKeys.assigneeDone(r.assignee.id);
-      attrs.GSI2SK = r.resolvedAt;
-    }
-  }
-  if (isOpen(r.status) && due) {
-    attrs.GSI3PK = r.assignee ? indexKeys.gridOpen(r.gridId) : indexKeys.unplaced();
-    attrs.GSI3SK = due;
-    attrs.GSI4PK = indexKeys.beatOpen(r.beatId);
-    attrs.GSI4SK = due;
-    attrs.GSI5PK = indexKeys.geoCell(r.category, ngeohash.encode(r.location.lat, r.location.lng, GEOHASH_PRECISION));
-    attrs.GSI5SK = r.createdAt;
-  }
-  const timer = nextTimer(r, config.retentionDays);
-  if (timer) {
-    attrs.GSI6PK = indexKeys.timers(timer.at);
-    attrs.GSI6SK = timer.at;
-  }
-  return attrs;
-}
-
-function reportItem(r: ReportRecord) {
-  return { ...keys.report(r.id), type: 'report', ...indexAttributes(r), ...r };
-}
-
-function eventItem(e: TimelineEvent) {
-  return { PK: keys.event(e.reportId, e.version).PK, SK: `${keys.event(e.reportId, e.version).SK}#${pad(e.seq, 2)}`, type: 'event', ...e };
-}
-
-function outboxItem(o: OutboxRow) {
-  const ttl = Math.floor(Date.parse(o.at) / 1000) + TTL_OUTBOX_DAYS * 86400;
-  return { ...keys.outbox(o.reportId, o.version), type: 'outbox', ttl, ...o };
-}
-
-function memberItem(m: MemberRecord, createdAt: string) {
-  return {
-    ...keys.member(m.reportId, m.userId),
-    type: 'member',
-    GSI1PK: indexKeys.reportsOfUser(m.userId),
-    GSI1SK: `${createdAt}#${m.reportId}`,
-    ...m,
-  };
-}
 
 const put = (Item: Record<string, unknown>, ConditionExpression?: string, values?: Record<string, unknown>): TxItem => ({
   Put: {
@@ -141,8 +65,7 @@ export interface CreateReportWrite {
 export async function createReport(w: CreateReportWrite): Promise<void> {
   const items: TxItem[] = [
     put(reportItem(w.report), 'attribute_not_exists(PK)'),
-    ...w.events.map((e) => put(eventItem(e), 'attribute_not_exists(PK)')),
-    put(outboxItem(w.outbox)),
+    put(eventItem(w.events, w.outbox, w.report), 'attribute_not_exists(PK)'),
     ...(w.report.reporterId
       ? [put(memberItem({ reportId: w.report.id, userId: w.report.reporterId, relation: 'reporter', at: w.report.createdAt }, w.report.createdAt))]
       : []),
@@ -160,12 +83,14 @@ export interface TransitionWrite {
   extra?: TxItem[];
 }
 
-/** A state change: report (conditioned on the version it was decided from), events, outbox. */
+/**
+ * A state change: the record (conditioned on the version it was decided from), the version's
+ * item (its events and outbox row; a version is written once), the audit entry, `extra`.
+ */
 export async function commitTransition(w: TransitionWrite): Promise<void> {
   const items: TxItem[] = [
     put(reportItem(w.after), '#v = :v', { ':v': w.before.version }),
-    ...w.events.map((e) => put(eventItem(e), 'attribute_not_exists(PK)')),
-    put(outboxItem(w.outbox)),
+    put(eventItem(w.events, w.outbox), 'attribute_not_exists(PK)'),
     stateChangeAudit(w.events[0]!),
     ...(w.extra ?? []),
   ];
@@ -187,12 +112,13 @@ export async function addFollower(report: ReportRecord, userId: string, now: Dat
       Update: {
         TableName: table(),
         Key: keys.report(report.id),
-        UpdateExpression: 'ADD followerCount :one',
+        UpdateExpression: 'ADD #n :one',
         ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeNames: { '#n': 'followerCount' },
         ExpressionAttributeValues: { ':one': 1 },
       },
     },
-  ]);
+  ], { 1: reportItem(report) });
 }
 
 /** A follower's rating: their own row only; the report's state does not change. */
@@ -218,7 +144,7 @@ function strip<T>(item: Record<string, unknown> | undefined): T | null {
 
 export async function getReportRecord(id: string, consistent = true): Promise<ReportRecord | null> {
   const out = await doc.send(new GetCommand({ TableName: table(), Key: keys.report(id), ConsistentRead: consistent }));
-  return strip<ReportRecord>(out.Item);
+  return out.Item ? reportFromItem(out.Item) : null;
 }
 
 export interface ReportStory {
@@ -236,12 +162,15 @@ export async function getReportStory(id: string): Promise<ReportStory | null> {
     ExpressionAttributeValues: { ':pk': keys.report(id).PK },
     ConsistentRead: true,
   });
-  const report = strip<ReportRecord>(items.find((i) => i.SK === 'REPORT'));
-  if (!report) return null;
+  const record = items.find((i) => i.SK === 'REPORT');
+  if (!record) return null;
   const of = <T>(prefix: string) => items.filter((i) => String(i.SK).startsWith(prefix)).map((i) => strip<T>(i)!);
   return {
-    report,
-    events: of<TimelineEvent>(prefixes.event),
+    report: reportFromItem(record),
+    events: items
+      .filter((i) => String(i.SK).startsWith(prefixes.event))
+      .flatMap(eventsFromItem)
+      .sort((a, b) => a.version - b.version || a.seq - b.seq),
     members: of<MemberRecord>(prefixes.member),
     ratings: of<RatingRecord>(prefixes.rating),
   };
@@ -271,6 +200,23 @@ export interface Page<T> {
 export { encodeCursor, decodeCursor } from '#store/cursor';
 import { encodeCursor, decodeCursor } from '#store/cursor';
 
+/**
+ * Index entries that stand for a report (the record's own entry, or its first timeline item's
+ * in GSI1) become the report's current record, `type: 'report'`; the record is taken from the
+ * entry where the index holds all of it, else fetched by key (BatchGet), in the index's order.
+ * Other entries (memberships, users, audit entries, uploads) are returned as stored.
+ */
+async function hydrate(entries: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const missing = entries.filter((e) => reportIdOfEntry(e) && !(isReportItem(e) && 'status' in e)).map((e) => reportIdOfEntry(e)!);
+  const fetched = new Map((await batchGetReports([...new Set(missing)])).map((r) => [r.id, r]));
+  return entries.flatMap((e) => {
+    const id = reportIdOfEntry(e);
+    if (!id) return [e];
+    const r = isReportItem(e) && 'status' in e ? reportFromItem(e) : fetched.get(id);
+    return r ? [{ type: 'report', ...r }] : [];
+  });
+}
+
 /** Query one index partition, one page. */
 export async function queryIndex(
   index: (typeof INDEXES)[keyof typeof INDEXES],
@@ -290,7 +236,7 @@ export async function queryIndex(
       ExclusiveStartKey: decodeCursor(opts.cursor, `${index}:${pk}`),
     }),
   );
-  return { items: out.Items ?? [], cursor: encodeCursor(out.LastEvaluatedKey, `${index}:${pk}`) };
+  return { items: await hydrate(out.Items ?? []), cursor: encodeCursor(out.LastEvaluatedKey, `${index}:${pk}`) };
 }
 
 export async function reportsFromIndex(
@@ -299,7 +245,7 @@ export async function reportsFromIndex(
   opts: { limit: number; cursor?: string; descending?: boolean },
 ): Promise<Page<ReportRecord>> {
   const page = await queryIndex(index, pk, opts);
-  return { items: page.items.filter((i) => i.type === 'report').map((i) => strip<ReportRecord>(i)!), cursor: page.cursor };
+  return { items: page.items.filter((i) => i.type === 'report').map(({ type: _t, ...r }) => r as unknown as ReportRecord), cursor: page.cursor };
 }
 
 /** How many open tasks a handler holds (routing spreads load by this). */
@@ -340,7 +286,7 @@ export async function batchGetReports(ids: string[]): Promise<ReportRecord[]> {
     while (request && Object.keys(request).length > 0) {
       const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
       for (const item of out.Responses?.[table()] ?? []) {
-        const r = strip<ReportRecord>(item)!;
+        const r = reportFromItem(item);
         found.set(r.id, r);
       }
       request = out.UnprocessedKeys as typeof request;
@@ -349,7 +295,7 @@ export async function batchGetReports(ids: string[]): Promise<ReportRecord[]> {
   return ids.map((id) => found.get(id)).filter((r): r is ReportRecord => !!r);
 }
 
-/** Open reports of a category in the point's geohash cell and its 8 neighbours. */
+/** Open reports of a category in the point's geohash cell and its 8 neighbours (the index holds keys: records by key). */
 export async function openReportsNear(category: string, lat: number, lng: number): Promise<ReportRecord[]> {
   const cell = ngeohash.encode(lat, lng, GEOHASH_PRECISION);
   const cells = [cell, ...ngeohash.neighbors(cell)];
@@ -363,7 +309,9 @@ export async function openReportsNear(category: string, lat: number, lng: number
       }),
     ),
   );
-  return pages.flat().map((i) => strip<ReportRecord>(i)!);
+  const reports = (await hydrate(pages.flat())).map(({ type: _t, ...r }) => r as unknown as ReportRecord);
+  // the index is eventually consistent: a report closed a moment ago may still be listed
+  return reports.filter((r) => isOpen(r.status) && r.category === category);
 }
 
 /**
@@ -410,11 +358,11 @@ export async function dueTimers(bucketAtIso: string, nowIso: string): Promise<st
         IndexName: INDEXES.byTimer,
         KeyConditionExpression: 'GSI6PK = :pk AND GSI6SK <= :now',
         ExpressionAttributeValues: { ':pk': indexKeys.timers(bucketAtIso), ':now': nowIso },
-        ProjectionExpression: 'id',
         ExclusiveStartKey: start,
       }),
     );
-    ids.push(...(out.Items ?? []).map((i) => String(i.id)));
+    // the index holds keys only: the id is the record's PK
+    ids.push(...(out.Items ?? []).map((i) => String(i.PK).slice('REPORT#'.length)));
     start = out.LastEvaluatedKey;
   } while (start);
   return ids;
@@ -423,16 +371,22 @@ export async function dueTimers(bucketAtIso: string, nowIso: string): Promise<st
 /**
  * Retention and account deletion: membership rows go; residents' ids on the partition's events
  * and ratings become pseudonyms. Each item is rewritten on its own (idempotent: a pseudonym maps
- * to itself, so a re-run changes nothing).
+ * to itself, so a re-run changes nothing). A version's item is rewritten without its outbox row:
+ * the notifier read it from the stream long before (the rewrite is a MODIFY, which it ignores),
+ * and the row's actor is the resident whose id goes.
  */
 export async function pseudonymisePartition(story: ReportStory, pseudonymOf: (id: string) => string): Promise<void> {
   const isPseudonym = (id: string) => id.startsWith('anon-');
   for (const m of story.members) {
     await doc.send(new DeleteCommand({ TableName: table(), Key: keys.member(m.reportId, m.userId) }));
   }
-  for (const e of story.events) {
-    if (e.actor?.role !== 'resident' || isPseudonym(e.actor.id)) continue;
-    await doc.send(new PutCommand({ TableName: table(), Item: eventItem({ ...e, actor: { ...e.actor, id: pseudonymOf(e.actor.id) } }) }));
+  const versions = new Map<number, TimelineEvent[]>();
+  for (const e of story.events) versions.set(e.version, [...(versions.get(e.version) ?? []), e]);
+  const resident = (e: TimelineEvent) => e.actor?.role === 'resident' && !isPseudonym(e.actor.id);
+  for (const [version, events] of versions) {
+    if (!events.some(resident)) continue;
+    const renamed = events.map((e) => (resident(e) ? { ...e, actor: { ...e.actor!, id: pseudonymOf(e.actor!.id) } } : e));
+    await doc.send(new PutCommand({ TableName: table(), Item: eventItem(renamed, null, version === 1 ? story.report : undefined) }));
   }
   for (const r of story.ratings) {
     if (isPseudonym(r.userId)) continue;

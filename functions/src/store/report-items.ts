@@ -1,0 +1,186 @@
+/**
+ * How a report's partition is laid out as items — the one place that knows, both ways (write:
+ * `reportItem`, `eventItem`, `memberItem`; read: `reportFromItem`, `eventsFromItem`,
+ * `outboxRowOf`). Every started KB of an item is paid on each write of it (twice inside a
+ * transaction, once more per index holding it), so the layout stores what is needed once:
+ *
+ * REPORT   the record, less what it says by default: `id` (it is in PK), and required fields at
+ *          their default (null, 0, false, []) are left out and restored on read; its times are
+ *          epoch milliseconds. Its index keys (indexAttributes) except GSI1.
+ * EVENT#v  one item per version: the timeline events of that state change (the first flat, any
+ *          further ones of the same version in `also`), the version's outbox row (`outbox`: what
+ *          the notifier reads from the item's INSERT on the stream; `at` and `actorId` left out
+ *          when they are the first event's), and on version 1 the report's GSI1 entry (grid over
+ *          time): an item written once, so later changes of the record never rewrite that entry.
+ * MEMBER   reporter or follower, GSI1 USER#<uid> (my reports, newest first).
+ */
+import ngeohash from 'ngeohash';
+import { GEOHASH_PRECISION, indexKeys, keys, prefixes } from '#store/keys';
+import { config } from '#config';
+import { isOpen } from '#domain/lifecycle';
+import { dueAt, HOLDING_STATUSES, type ReportRecord, type TimelineEvent } from '#domain/report';
+import { nextTimer } from '#domain/timers';
+
+export interface OutboxRow {
+  reportId: string;
+  version: number;
+  at: string;
+  kind: string;
+  /** who caused it: never told about their own action */
+  actorId: string | null;
+  /** user ids to tell; 'followers' expands to reporter + followers when the notifier runs */
+  to: Array<{ userId: string; reason: string } | { audience: 'followers' }>;
+  title: string;
+  body: string;
+}
+
+export interface MemberRecord {
+  reportId: string;
+  userId: string;
+  relation: 'reporter' | 'follower';
+  at: string;
+}
+
+type Item = Record<string, unknown>;
+
+/**
+ * The index memberships a report has in its current state — the only place they are decided.
+ * Sort keys are bare times: GSI keys need not be unique, and every byte is paid for once per
+ * index on every write. GSI1 is stored on the report's first timeline item (see above).
+ */
+export function indexAttributes(r: ReportRecord): Record<string, string> {
+  const attrs: Record<string, string> = {
+    GSI1PK: indexKeys.reportsOfGrid(r.gridId),
+    GSI1SK: r.createdAt,
+  };
+  const due = dueAt(r);
+  if (r.assignee) {
+    if (HOLDING_STATUSES.includes(r.status) && due) {
+      attrs.GSI2PK = indexKeys.assigneeOpen(r.assignee.id);
+      attrs.GSI2SK = due;
+    } else if (r.resolvedAt) {
+      attrs.GSI2PK = indexKeys.assigneeDone(r.assignee.id);
+      attrs.GSI2SK = r.resolvedAt;
+    }
+  }
+  if (isOpen(r.status) && due) {
+    attrs.GSI3PK = r.assignee ? indexKeys.gridOpen(r.gridId) : indexKeys.unplaced();
+    attrs.GSI3SK = due;
+    attrs.GSI4PK = indexKeys.beatOpen(r.beatId);
+    attrs.GSI4SK = due;
+    attrs.GSI5PK = indexKeys.geoCell(r.category, ngeohash.encode(r.location.lat, r.location.lng, GEOHASH_PRECISION));
+    attrs.GSI5SK = r.createdAt;
+  }
+  const timer = nextTimer(r, config.retentionDays);
+  if (timer) {
+    attrs.GSI6PK = indexKeys.timers(timer.at);
+    attrs.GSI6SK = timer.at;
+  }
+  return attrs;
+}
+
+/** Required fields of the record and the value they are left out at (restored on read). */
+const DEFAULTS = {
+  address: null,
+  caller: null,
+  assignee: null,
+  reporterId: null,
+  rating: null,
+  mergedInto: null,
+  acceptedAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  anonymous: false,
+  followerCount: 0,
+  reopenCount: 0,
+  closeRound: 0,
+  photos: [] as unknown[],
+} satisfies Partial<Record<keyof ReportRecord, unknown>>;
+
+const isDefault = (k: string, v: unknown): boolean => {
+  if (!(k in DEFAULTS)) return false;
+  const d = DEFAULTS[k as keyof typeof DEFAULTS];
+  return Array.isArray(d) ? Array.isArray(v) && v.length === 0 : v === d;
+};
+
+/** Top-level times of the record: stored as epoch milliseconds (8 bytes where ISO text is 24). */
+const TIMES = new Set(['createdAt', 'updatedAt', 'acceptBy', 'resolveBy', 'acceptedAt', 'resolvedAt', 'closedAt', 'endedAt', 'retainedAt']);
+/** Only a time that reads back exactly as written (toISOString's form) is stored as a number. */
+const asStored = (k: string, v: unknown): unknown => {
+  if (!TIMES.has(k) || typeof v !== 'string') return v;
+  const ms = Date.parse(v);
+  return Number.isFinite(ms) && new Date(ms).toISOString() === v ? ms : v;
+};
+const asRead = (k: string, v: unknown): unknown => (TIMES.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v);
+
+const META = /^(PK|SK|type|ttl|GSI\dPK|GSI\dSK)$/;
+
+export function reportItem(r: ReportRecord): Item {
+  const { GSI1PK: _pk, GSI1SK: _sk, ...indexes } = indexAttributes(r);
+  const { id: _id, ...fields } = r;
+  const stored = Object.fromEntries(Object.entries(fields).filter(([k, v]) => v !== undefined && !isDefault(k, v)).map(([k, v]) => [k, asStored(k, v)]));
+  return { ...keys.report(r.id), type: 'report', ...indexes, ...stored };
+}
+
+export const isReportItem = (item: Item | undefined): boolean => !!item && item.type === 'report' && item.SK === 'REPORT';
+
+/** The record from its item (this layout or the one before it, which stored every field as is). */
+export function reportFromItem(item: Item): ReportRecord {
+  const fields = Object.fromEntries(Object.entries(item).filter(([k]) => !META.test(k)).map(([k, v]) => [k, asRead(k, v)]));
+  return { ...DEFAULTS, photos: [], ...fields, id: String(item.PK).slice('REPORT#'.length) } as unknown as ReportRecord;
+}
+
+/** The report id an index entry stands for: the record itself or its first timeline item. */
+export function reportIdOfEntry(item: Item): string | null {
+  const pk = String(item.PK ?? '');
+  const sk = String(item.SK ?? '');
+  return pk.startsWith('REPORT#') && (sk === 'REPORT' || sk.startsWith(prefixes.event)) ? pk.slice('REPORT#'.length) : null;
+}
+
+type StoredOutbox = Omit<OutboxRow, 'reportId' | 'version' | 'at' | 'actorId'> & { at?: string; actorId?: string | null };
+
+/**
+ * One version's item: its events (all of one version, in seq order), its outbox row, and for
+ * version 1 the report whose GSI1 entry it carries.
+ */
+export function eventItem(events: readonly TimelineEvent[], outbox: OutboxRow | null, created?: ReportRecord): Item {
+  const [first, ...more] = events;
+  if (!first) throw new Error('eventItem: a version has at least one event');
+  const also = more.map(({ reportId: _r, version: _v, ...e }) => e);
+  let stored: StoredOutbox | undefined;
+  if (outbox) {
+    const { reportId: _r, version: _v, at, actorId, ...rest } = outbox;
+    stored = { ...rest, ...(at !== first.at ? { at } : {}), ...(actorId !== (first.actor?.id ?? null) ? { actorId } : {}) };
+  }
+  const grid = created ? { GSI1PK: indexAttributes(created).GSI1PK, GSI1SK: indexAttributes(created).GSI1SK } : {};
+  return { ...keys.event(first.reportId, first.version), type: 'event', ...grid, ...first, ...(also.length ? { also } : {}), ...(stored ? { outbox: stored } : {}) };
+}
+
+/** The events an EVENT# item holds (also one of the layout before, one item per event). */
+export function eventsFromItem(item: Item): TimelineEvent[] {
+  const { also, outbox: _o, ...rest } = Object.fromEntries(Object.entries(item).filter(([k]) => !META.test(k))) as Item & { also?: Item[] };
+  const first = rest as unknown as TimelineEvent;
+  return [first, ...(also ?? []).map((e) => ({ reportId: first.reportId, version: first.version, ...e }) as unknown as TimelineEvent)];
+}
+
+/** The outbox row an item carries: a version's EVENT# item, or an OUTBOX# row (the layout before). */
+export function outboxRowOf(item: Item): OutboxRow | null {
+  if (item.type === 'outbox') {
+    const { PK: _p, SK: _s, type: _t, ttl: _ttl, ...row } = item;
+    return row as unknown as OutboxRow;
+  }
+  if (item.type !== 'event' || !item.outbox) return null;
+  const first = eventsFromItem(item)[0]!;
+  const o = item.outbox as StoredOutbox;
+  return { reportId: first.reportId, version: first.version, at: o.at ?? first.at, actorId: o.actorId !== undefined ? o.actorId : (first.actor?.id ?? null), kind: o.kind, to: o.to, title: o.title, body: o.body };
+}
+
+export function memberItem(m: MemberRecord, createdAt: string): Item {
+  return {
+    ...keys.member(m.reportId, m.userId),
+    type: 'member',
+    GSI1PK: indexKeys.reportsOfUser(m.userId),
+    GSI1SK: `${createdAt}#${m.reportId}`,
+    ...m,
+  };
+}
