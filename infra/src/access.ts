@@ -1,10 +1,11 @@
 /**
- * Least privilege, per function. The token key goes to route groups with signed-in routes
- * (derived from the route table); table, object storage and WeChat access are granted by function
- * name, because which code writes, touches which objects or calls WeChat is in no table. A
- * function that appears in the tables later (a new `fn` group or schedule) gets table read/write,
- * the token key if it has signed-in routes, and no bucket or WeChat access until it is listed
- * below — it deploys, and fails closed rather than open.
+ * Least privilege, per function. Secrets follow the code: a function gets the token key or the
+ * WeChat credentials exactly when its bundle's live code uses a getter of secrets.ts that reads
+ * them (code-use.ts derives it from each entry's esbuild bundle; tests/infra/access.test.ts
+ * checks it). Table and object storage access are granted by function name, because which code
+ * writes or touches which objects is in no table. A function that appears in the tables later
+ * (a new `fn` group or schedule) gets table read/write, the secrets its code uses, and no bucket
+ * access until it is listed below — it deploys, and fails closed rather than open.
  *
  * Actions are spelled out (no `dynamodb:*`, no `s3:*Object*`), resources are the table, its
  * named indexes and the bucket's prefixes (never `*`). Scan is granted to nobody: every
@@ -12,6 +13,7 @@
  */
 import { AREAS_PREFIX, ORIGINALS_PREFIX, PHOTOS_PREFIX } from './prefixes.ts';
 import type { FunctionSpec } from './catalog.ts';
+import { codeUseOf } from './code-use.ts';
 
 /** read: GetItem/BatchGetItem/Query; readwrite adds Put/Update/Delete/BatchWrite/ConditionCheck */
 export type TableAccess = 'none' | 'describe' | 'read' | 'readwrite';
@@ -28,10 +30,12 @@ export interface BucketGrant {
 export interface Access {
   table: TableAccess;
   bucket: readonly BucketGrant[];
-  /** signs or verifies access tokens */
+  /** code uses tokenSecret(): signs or verifies access tokens, signs cursors, pseudonymises */
   tokenSecret: boolean;
-  /** calls WeChat (subscribe messages, code2session) */
+  /** code uses wechatCredentials() or wechatPushToken(): calls WeChat, checks its pushes */
   wechatSecret: boolean;
+  /** code includes notify/templates.ts: gets the subscribe-message template ids */
+  templates: boolean;
 }
 
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -85,25 +89,8 @@ const TABLE_OVERRIDE: Record<string, TableAccess> = {
   'api-tasks': 'read',
 };
 
-/**
- * WeChat callers by function name — every entry whose code reaches notify/wechat.ts
- * (tests/infra/access.test.ts checks this against the import graph): login and phone
- * (code2session, getPhoneNumber), report texts (msgSecCheck, also when admin re-files), the
- * message-push endpoint (its signing token), the notifier on the stream (subscribe messages),
- * admin (replays dead-lettered pushes), the photo processor (mediaCheckAsync) and the sweeper
- * (reminders and escalations it fires go out as subscribe messages).
- */
-export const WECHAT_CALLERS: ReadonlySet<string> = new Set([
-  'api-admin',
-  'api-auth',
-  'api-reports',
-  'api-wechat',
-  'events-photos',
-  'events-stream',
-  'schedule-sweeper',
-]);
-
 export function accessOf(spec: FunctionSpec): Access {
+  const use = codeUseOf(spec.entry);
   const override = TABLE_OVERRIDE[spec.name];
   let table: TableAccess;
   if (override) table = override;
@@ -111,7 +98,8 @@ export function accessOf(spec: FunctionSpec): Access {
   return {
     table,
     bucket: [...(BUCKET[spec.name] ?? []), ...(AREA_READERS.has(spec.name) ? [{ actions: ['s3:GetObject'] as const, prefix: AREAS_PREFIX }] : [])],
-    tokenSecret: spec.kind === 'api' && spec.routes.some((r) => r.auth === 'user'),
-    wechatSecret: WECHAT_CALLERS.has(spec.name),
+    tokenSecret: use.secrets.has('token'),
+    wechatSecret: use.secrets.has('wechat'),
+    templates: use.templates,
   };
 }

@@ -9,7 +9,7 @@
  * nothing deploys (a new `events-*.ts` must be given its trigger here, not silently skipped).
  *
  * Imports only table modules (routes.ts -> schemas.ts -> domain/*, keys.ts, schedules.ts,
- * notify/templates.ts): none of them reads the functions' runtime config (tests/infra checks).
+ * notify/templates.ts, metrics.ts): none of them reads the functions' runtime config (tests/infra checks).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,6 +21,8 @@ export { ROUTES, SCHEDULES, type Route, type Schedule };
 export { TABLE_SCHEMA } from '../../functions/src/store/keys.ts';
 /** the subscribe-message template table: which env var carries which template id */
 export { TEMPLATES } from '../../functions/src/notify/templates.ts';
+/** the business metrics the code counts (EMF) and the observability stack alarms on */
+export { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../../functions/src/metrics.ts';
 export { ORIGINALS_PREFIX, PHOTOS_PREFIX } from './prefixes.ts';
 
 /** the repository root (package.json with the workspaces, package-lock.json) */

@@ -3,7 +3,8 @@
  * Node 22, arm64 (x86_64 where a native module ships a linux-x64 binary), ESM bundles built by
  * the local esbuild with THE options of bundling.ts, one log group per function with retention,
  * and a role per function that holds exactly what `access.ts` says: no managed policies, no
- * wildcard actions, resources named (table, its indexes, bucket prefixes, two secrets).
+ * wildcard actions, resources named (table, its indexes, bucket prefixes, the secrets its code
+ * reads). Scheduled functions run one at a time (reserved concurrency 1).
  */
 import { join } from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -21,6 +22,14 @@ import { functionSpecs, REPO_ROOT, type FunctionKind, type FunctionSpec } from '
 import type { Settings } from './settings.ts';
 
 export const RUNTIME = Runtime.NODEJS_22_X;
+
+/**
+ * Reserved concurrency of scheduled functions. Reserving takes from the account's unreserved
+ * pool, of which Lambda keeps a minimum (the docs: you can reserve up to the unreserved value
+ * minus 100): an account still on a new-account quota of 10 must raise it before deploying
+ * (README "Deploy to AWS").
+ */
+export const SCHEDULE_CONCURRENCY = 1;
 
 const SIZING: Record<FunctionKind, { memoryMiB: number; timeout: Duration }> = {
   // API Gateway gives up after 30 s; a request that takes 10 s is already broken
@@ -115,9 +124,11 @@ export class FunctionsStack extends Stack {
           ? {
               WECHAT_SECRET_ARN: props.wechatSecret.secretArn,
               ...(settings.wechatAppId ? { WECHAT_APPID: settings.wechatAppId } : {}),
-              ...settings.wechatTemplateEnv,
             }
           : {}),
+        // GET /v1/me offers these ids to subscribe to and POST /v1/auth/subscriptions checks
+        // them, so it is not only the senders that need them
+        ...(access.templates ? settings.wechatTemplateEnv : {}),
       };
       const common: Omit<FunctionProps, 'code' | 'handler'> = {
         runtime: RUNTIME,
@@ -128,6 +139,9 @@ export class FunctionsStack extends Stack {
         role,
         logGroup,
         environment,
+        // a scheduled job runs one at a time: a slow run and the next tick never overlap (the
+        // sweeper fires each timer once either way; overlapping runs would only race each other)
+        ...(spec.kind === 'schedule' ? { reservedConcurrentExecutions: SCHEDULE_CONCURRENCY } : {}),
       };
       const fn = settings.bundle
         ? new NodejsFunction(this, id, {

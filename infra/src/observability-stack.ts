@@ -1,31 +1,41 @@
 /**
- * Observability: alarms that call a person (SNS topic; `-c alarmEmail=…` subscribes an address)
- * and one dashboard. What alarms:
+ * Observability: alarms that call a person (an SNS topic encrypted with its own KMS key;
+ * `-c alarmEmail=…` subscribes an address) and one dashboard. What alarms:
  * - every function: unhandled errors (Errors >= 1 in 5 min), throttles (>= 1), p99 duration
  *   above 80 % of its timeout;
+ * - every scheduled function: a heartbeat — no invocation in 15 minutes (or three intervals,
+ *   if longer) means the schedule stopped;
  * - every failure queue: depth > 0 (something needs a human);
  * - the stream consumer: iterator age > 5 min (notifications are late);
+ * - the table: throttled requests and DynamoDB system errors (>= 1 in 5 min, summed over the
+ *   operations the functions call);
+ * - the code's own counts (functions/src/metrics.ts, EMF): any dead-lettered push; sweeper
+ *   timer failures in two runs in a row (one is retried by the next run, two mean a stuck hour);
  * - the API: 5xx >= 5 in 5 min, p99 latency > 3 s for 15 min.
  * Handled errors (4xx) are answers, not failures: they are on the dashboard, not alarmed.
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
   ComparisonOperator,
   Dashboard,
   GraphWidget,
+  MathExpression,
   Metric,
   TextWidget,
   TreatMissingData,
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Operation, type TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from './catalog.ts';
 import { pascal, type DeployedFunction } from './functions-stack.ts';
 import type { Settings } from './settings.ts';
 
@@ -39,8 +49,48 @@ export interface ObservabilityStackProps extends StackProps {
 
 const FIVE_MIN = Duration.minutes(5);
 
+/** no invocation of a scheduled function for this long (at least) alarms */
+export const HEARTBEAT_MINUTES = 15;
+
+/**
+ * The table operations the functions call (store/: Get, BatchGet, Query, Put, Update, Delete,
+ * TransactWrite; BatchWrite is granted) and the stream reads (GetRecords). A CloudWatch alarm
+ * takes at most 10 metrics: listing every DynamoDB operation (14) would fail at deploy.
+ */
+export const TABLE_OPERATIONS: readonly Operation[] = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.BATCH_WRITE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+  Operation.GET_RECORDS,
+];
+
+/**
+ * A table metric summed over TABLE_OPERATIONS. SUM([...]) adds what each period has, where
+ * "m1 + m2 + …" (CDK's metric…ForOperations) has no value for a period in which one operation
+ * reported nothing — and so would never alarm on a throttled GetItem alone.
+ */
+function perOperationSum(table: TableV2, metricName: 'ThrottledRequests' | 'SystemErrors', label: string): MathExpression {
+  const usingMetrics: Record<string, Metric> = {};
+  TABLE_OPERATIONS.forEach((op, i) => {
+    usingMetrics[`op${i}`] = new Metric({
+      namespace: 'AWS/DynamoDB',
+      metricName,
+      dimensionsMap: { TableName: table.tableName, Operation: op },
+      statistic: 'Sum',
+      period: FIVE_MIN,
+    });
+  });
+  return new MathExpression({ expression: `SUM([${Object.keys(usingMetrics).join(', ')}])`, usingMetrics, label, period: FIVE_MIN });
+}
+
 export class ObservabilityStack extends Stack {
   readonly topic: Topic;
+  readonly topicKey: Key;
   readonly alarms: Alarm[] = [];
   readonly dashboard: Dashboard;
 
@@ -48,17 +98,44 @@ export class ObservabilityStack extends Stack {
     super(scope, id, props);
     const { settings, functions, api, queues, table } = props;
 
-    this.topic = new Topic(this, 'Alarms', { displayName: `weishibao ${settings.stage} alarms`, enforceSSL: true });
+    // CloudWatch alarms cannot publish to a topic under the AWS-managed key (alias/aws/sns):
+    // its key policy cannot let CloudWatch use it. A key of our own says so.
+    this.topicKey = new Key(this, 'AlarmsKey', {
+      description: `weishibao ${settings.stage}: encrypts the alarm topic`,
+      enableKeyRotation: true,
+      removalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.topicKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+        },
+      }),
+    );
+    this.topic = new Topic(this, 'Alarms', { displayName: `weishibao ${settings.stage} alarms`, enforceSSL: true, masterKey: this.topicKey });
     if (settings.alarmEmail) this.topic.addSubscription(new EmailSubscription(settings.alarmEmail));
     const action = new SnsAction(this.topic);
 
-    const alarm = (id: string, metric: IMetric, threshold: number, description: string, evaluationPeriods = 1) => {
+    const alarm = (
+      id: string,
+      metric: IMetric,
+      threshold: number,
+      description: string,
+      evaluationPeriods = 1,
+      how: { comparisonOperator?: ComparisonOperator; treatMissingData?: TreatMissingData } = {},
+    ) => {
       const a = new Alarm(this, id, {
         metric,
         threshold,
         evaluationPeriods,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        comparisonOperator: how.comparisonOperator ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: how.treatMissingData ?? TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       });
       a.addAlarmAction(action);
@@ -79,6 +156,18 @@ export class ObservabilityStack extends Stack {
         `${spec.name}: p99 duration above 80 % of its ${timeoutMs / 1000} s timeout`,
         3,
       );
+      if (spec.kind === 'schedule') {
+        // Lambda reports no Invocations datapoint for a period without any: missing is the signal
+        const minutes = Math.max(HEARTBEAT_MINUTES, 3 * spec.schedule!.everyMinutes);
+        alarm(
+          `${id}Heartbeat`,
+          fn.metricInvocations({ period: Duration.minutes(minutes), statistic: 'Sum' }),
+          1,
+          `${spec.name}: not invoked for ${minutes} minutes (runs every ${spec.schedule!.everyMinutes}): the schedule stopped`,
+          1,
+          { comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD, treatMissingData: TreatMissingData.BREACHING },
+        );
+      }
       if (spec.kind === 'stream') {
         alarm(
           `${id}IteratorAge`,
@@ -103,6 +192,14 @@ export class ObservabilityStack extends Stack {
         `${q.node.id}: failed events are waiting for a person (depth > 0)`,
       );
     }
+
+    alarm('TableThrottles', perOperationSum(table, 'ThrottledRequests', 'throttled requests'), 1, 'DynamoDB: requests throttled (a hot partition or the on-demand limit)');
+    alarm('TableSystemErrors', perOperationSum(table, 'SystemErrors', 'system errors'), 1, 'DynamoDB: system errors (HTTP 500 from the service)');
+
+    const codeMetric = (name: string) =>
+      new Metric({ namespace: METRIC_NAMESPACE, metricName: name, dimensionsMap: { [METRIC_DIMENSION]: settings.stage }, statistic: 'Sum', period: FIVE_MIN });
+    alarm('DeadLetteredPushes', codeMetric(METRICS.deadLetteredPushes), 1, 'Pushes dead-lettered: WeChat refused them after retries (GET /v1/admin/push/dead-letters, then POST /v1/admin/push/replay)');
+    alarm('SweeperTimerFailures', codeMetric(METRICS.sweeperTimerFailures), 1, 'Sweeper: timers failed in two runs in a row (their hour is stuck; later timers wait)', 2);
 
     alarm('Api5xx', api.metricServerError({ period: FIVE_MIN, statistic: 'Sum' }), 5, 'API: 5 or more 5xx answers in 5 minutes');
     alarm('ApiLatencyP99', api.metricLatency({ period: FIVE_MIN, statistic: 'p99' }), 3000, 'API: p99 latency above 3 s for 15 minutes', 3);

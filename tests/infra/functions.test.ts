@@ -49,14 +49,22 @@ describe('functions stack', () => {
     }
   });
 
-  it('gives WeChat callers the AppID and template ids from context, and nobody else', () => {
+  it('gives the AppID to WeChat callers and the template ids to the code that reads them, and nobody else', () => {
     const w = synth({ wechatAppId: 'wx0123456789abcdef', wechatTemplates: 'task=T1,survey=T2' });
+    const withTemplates: string[] = [];
     for (const f of w.stacks.functions.functions) {
       const cfn = f.fn.node.defaultChild as any;
       const env = (w.templates.functions.findResources('AWS::Lambda::Function')[w.stacks.functions.getLogicalId(cfn)] as any).Properties.Environment.Variables;
-      if (f.access.wechatSecret) expect(env, f.spec.name).toMatchObject({ WECHAT_APPID: 'wx0123456789abcdef', WECHAT_TEMPLATE_TASK: 'T1', WECHAT_TEMPLATE_SURVEY: 'T2' });
-      else expect(Object.keys(env).filter((k) => k.startsWith('WECHAT_')), f.spec.name).toEqual([]);
+      const expected = {
+        ...(f.access.wechatSecret ? { WECHAT_APPID: 'wx0123456789abcdef' } : {}),
+        ...(f.access.templates ? { WECHAT_TEMPLATE_TASK: 'T1', WECHAT_TEMPLATE_SURVEY: 'T2' } : {}),
+      };
+      const wechatEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('WECHAT_') && k !== 'WECHAT_SECRET_ARN'));
+      expect(wechatEnv, f.spec.name).toEqual(expected);
+      if (f.access.templates) withTemplates.push(f.spec.name);
     }
+    // the notifier sends with them, GET /v1/me offers them, POST /v1/auth/subscriptions checks them
+    expect(withTemplates).toEqual(expect.arrayContaining(['events-stream', 'api-me', 'api-auth']));
     expect(() => synth({ wechatTemplates: 'birthday=T3' })).toThrow(/kind one of/);
     expect(() => synth({ wechatAppId: 'not-an-appid' })).toThrow(/AppID/);
   });
