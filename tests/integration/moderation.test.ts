@@ -56,6 +56,8 @@ describe('photo moderation', () => {
     const token = login.json.token as string;
     const as = { authorization: `Bearer ${token}` };
     await stack.api.call('POST', '/v1/me/consent', { headers: as, body: { version: '2026-11' } });
+    // the verdict comes well after filing and following (WeChat answers in seconds to minutes)
+    stack.wechat.control.setMediaDelay(2500);
     // upload through the public flow with this token
     const bytes = await phonePhoto(300, 200);
     const up = await stack.api.call('POST', '/v1/uploads', { headers: as, body: { contentType: 'image/jpeg', size: bytes.length } });
@@ -69,7 +71,9 @@ describe('photo moderation', () => {
     }
     const r = await stack.api.call('POST', '/v1/reports', { headers: as, body: { category: 'other', description: '楼道杂物', location, photos: [up.json.uploadId] } });
     expect(r.status, r.text).toBe(201);
-    await stack.api.post(`/v1/reports/${r.json.id}/follow`, {}, RESIDENT2);
+    const followed = await stack.api.post(`/v1/reports/${r.json.id}/follow`, {}, RESIDENT2);
+    expect(followed.status, followed.text).toBe(201);
+    stack.wechat.control.setMediaDelay(200);
     // the verdict is pushed by the stand-in after a short delay
     let flagged = false;
     for (let i = 0; i < 100 && !flagged; i++) {

@@ -39,7 +39,9 @@ export async function checkUploads(ids: readonly string[], ownerId: string, kind
     refs.push({ id, kind });
     verdicts[id] = u.moderation ?? 'pending';
   });
-  return { refs, verdicts, claims: ids.map((id) => claimUpload(id, ownerId, usedBy)) };
+  // Each claim is conditioned on the verdict read here: a verdict that lands while the report
+  // is being written fails the transaction, and the retry files it with the new verdict.
+  return { refs, verdicts, claims: uploads.map((u) => claimUpload(u!.id, ownerId, usedBy, u!.moderation ?? null)) };
 }
 
 export interface PhotoLink {

@@ -125,17 +125,19 @@ export async function finishUpload(id: string, end: { status: 'ready'; size: num
 
 /**
  * Claims an upload for a report inside the report's transaction: it must still be the owner's,
- * ready, and unused — so one photo can never end up on two reports, even under a race.
+ * ready, unused — so one photo can never end up on two reports, even under a race — and carry
+ * the image verdict the report copies (`seen`; null: none yet), so a verdict arriving meanwhile
+ * is never lost between the upload and the report.
  */
-export function claimUpload(id: string, ownerId: string, usedBy: string): TxItem {
+export function claimUpload(id: string, ownerId: string, usedBy: string, seen: import('#domain/moderation').Verdict | null): TxItem {
   return {
     Update: {
       TableName: table(),
       Key: keys.upload(id),
       UpdateExpression: 'SET usedBy = :by',
-      ConditionExpression: 'ownerId = :owner AND #s = :ready AND attribute_type(usedBy, :null)',
+      ConditionExpression: `ownerId = :owner AND #s = :ready AND attribute_type(usedBy, :null) AND ${seen === null ? 'attribute_not_exists(moderation)' : 'moderation = :seen'}`,
       ExpressionAttributeNames: { '#s': 'status' },
-      ExpressionAttributeValues: { ':by': usedBy, ':owner': ownerId, ':ready': 'ready', ':null': 'NULL' },
+      ExpressionAttributeValues: { ':by': usedBy, ':owner': ownerId, ':ready': 'ready', ':null': 'NULL', ...(seen === null ? {} : { ':seen': seen }) },
     },
   };
 }
