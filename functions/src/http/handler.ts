@@ -14,6 +14,7 @@ import { config } from '#config';
 import { DomainError } from '#domain/errors';
 import { signedInUser, type UserRecord } from '#flows/identity';
 import { verifyToken } from '#http/auth';
+import { outageOf } from '#http/outage';
 import type { HandlerKey, Route, RowOf } from '#http/routes';
 
 export interface RequestCtx {
@@ -123,12 +124,40 @@ const parse = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGat
   },
 });
 
-/** The one place errors become responses: typed errors keep their code; anything else is a 500 with no detail. */
+/** Retry-After (s) on a 503 whose thrower named none (e.g. WeChat's servers not answering). */
+const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+function domainErrorResponse(e: DomainError, headers: Record<string, string> = {}): APIGatewayProxyResultV2 {
+  // a 429 says when its window ends (details.retryAfterSeconds); a 503 gives the default wait
+  const after = (e.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  const retryAfter: Record<string, string> =
+    typeof after === 'number' ? { 'retry-after': String(after) } : e.status === 503 ? { 'retry-after': String(DEFAULT_RETRY_AFTER_SECONDS) } : {};
+  return json(e.status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } }, { ...retryAfter, ...headers });
+}
+
+/**
+ * The one place errors become responses: typed errors keep their code; a store or object storage
+ * that is down or overloaded (what is left after the store's retries) is 503 `unavailable` with
+ * Retry-After; anything else is a 500 with no detail.
+ */
 export function errorResponse(e: unknown, requestId: string): APIGatewayProxyResultV2 {
-  if (e instanceof DomainError) {
-    return json(e.status, { error: { code: e.code, message: e.message, ...(e.details !== undefined ? { details: e.details } : {}) } });
-  }
+  if (e instanceof DomainError) return domainErrorResponse(e);
   if (e instanceof z.ZodError) return json(400, { error: { code: 'invalid_input', message: '参数不合法' } });
+  const outage = outageOf(e);
+  if (outage) {
+    const err = e as { name?: string; code?: string; $metadata?: { httpStatusCode?: number; attempts?: number } };
+    // names and codes only: an SDK message may quote the request's values
+    logger.warn('dependency unavailable', {
+      requestId,
+      outage: outage.kind,
+      errorName: err.name,
+      errorCode: err.code,
+      httpStatus: err.$metadata?.httpStatusCode,
+      attempts: err.$metadata?.attempts,
+    });
+    const message = outage.kind === 'throttled' ? '系统繁忙，请稍后重试' : '服务暂时不可用，请稍后重试';
+    return domainErrorResponse(new DomainError('unavailable', message, { requestId }), { 'retry-after': String(outage.retryAfterSeconds) });
+  }
   logger.error('unhandled error', { requestId, error: e as Error });
   return json(500, { error: { code: 'internal', message: '服务暂时不可用，请稍后重试', details: { requestId } } });
 }

@@ -1,7 +1,13 @@
 /**
- * One TransactWriteItems, with the two failure kinds told apart: a condition we wrote failed
+ * One TransactWriteItems, with the failure kinds told apart: a condition we wrote failed
  * (someone changed the report first: the caller re-reads and re-decides) versus a transient
- * conflict between transactions (retried here, never surfaced).
+ * cancellation — a conflict with another transaction on one of the items, or an item throttled —
+ * retried here with jittered back-off. Throttling of the request as a whole
+ * (ProvisionedThroughputExceededException, ThrottlingException, TransactionInProgressException)
+ * and a dropped connection are retried below this, by the client's policy (store/retry.ts),
+ * with the same ClientRequestToken, so a retry of a transaction that did commit is a no-op. A
+ * transaction is all or nothing: however it fails, none of its items is written. What is still
+ * failing after all that reaches the client as 503 `unavailable` (http/outage.ts).
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -19,6 +25,10 @@ export class ConditionFailed extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** cancellation reasons that are about load on an item, not about the items we wrote */
+const TRANSIENT = new Set(['TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+const RETRIES = 8;
+
 /** `previous[i]`: the stored item a Put at index i replaces (for the cost figures only). */
 export async function transact(items: TxItem[], previous?: Record<number, Record<string, unknown>>): Promise<void> {
   for (let attempt = 0; ; attempt++) {
@@ -33,8 +43,10 @@ export async function transact(items: TxItem[], previous?: Record<number, Record
       const reasons = (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
       const failed = reasons.findIndex((c) => c === 'ConditionalCheckFailed');
       if (failed >= 0) throw new ConditionFailed(failed, reasons);
-      // TransactionConflict / ThrottlingError: another transaction holds an item; back off with jitter.
-      if (attempt >= 8) throw e;
+      // anything else (a validation error, an item too large) is a bug: retrying cannot help
+      if (reasons.some((c) => c !== 'None' && !TRANSIENT.has(c))) throw e;
+      if (attempt >= RETRIES) throw e;
+      // back off with jitter: wait in [0.5, 1.5) × min(400 ms, 10 ms × 2^attempt)
       await sleep(Math.min(400, 10 * 2 ** attempt) * (0.5 + Math.random()));
     }
   }
