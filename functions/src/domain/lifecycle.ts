@@ -88,7 +88,7 @@ export interface Transition extends Step {
   renewsResolveBy?: boolean;
   /**
    * Who is told and what the outbox row says. 'by_timer': the row is fired by a time limit or
-   * the survey, and the firing checkpoint names its own (flows/timers: kind `timer.<checkpoint>`).
+   * the survey, and the firing checkpoint names its own (domain/timers TIMER_OUTBOX: kind `timer.<checkpoint>`).
    */
   outbox: Telling | 'by_timer';
 }

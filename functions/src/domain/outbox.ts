@@ -7,16 +7,17 @@
 import type { ReportRecord } from '#domain/report';
 
 /** Why someone is told: notify/templates chooses the push (if any) by it. */
-export type Reason = 'task' | 'reminder' | 'rated' | 'co_notified' | 'escalation';
+export type Reason = 'task' | 'reminder' | 'rated' | 'overdue' | 'co_notified' | 'escalation';
 
 /**
  * Who hears of a step:
  * - `followers`: the reporter and the residents who joined the report ("我也遇到")
  * - `holder:<reason>`: the assignee after the step (nobody when it is unassigned)
  * - `co_notified`, `escalation`: people the flow looks up for the step and passes in — routing's
- *   other side on a new report, the dispatch centre when a resident is dissatisfied again
+ *   other side on a new report, the grid leaders or the dispatch centre an overdue task or a
+ *   resident dissatisfied again is escalated to
  */
-export type Told = 'followers' | `holder:${'task' | 'reminder' | 'rated'}` | LookedUp;
+export type Told = 'followers' | `holder:${'task' | 'reminder' | 'rated' | 'overdue'}` | LookedUp;
 export type LookedUp = 'co_notified' | 'escalation';
 
 export interface Telling {
@@ -29,7 +30,7 @@ export interface Telling {
 
 /**
  * Anything that is told: a transition row or one of lifecycle's STEPS. 'by_timer': a row a time
- * limit or the survey fires; the firing checkpoint names its outbox (flows/timers).
+ * limit or the survey fires; the firing checkpoint names its outbox (domain/timers TIMER_OUTBOX).
  */
 export interface Step {
   outbox: Telling | 'by_timer';
@@ -50,7 +51,7 @@ export interface Outbox {
  */
 export function outboxFor(step: Step, after: Pick<ReportRecord, 'assignee'>, lookedUp: Partial<Record<LookedUp, readonly string[]>> = {}): Outbox {
   const telling = step.outbox;
-  if (telling === 'by_timer') throw new Error('a timer-fired row: its checkpoint names the outbox (flows/timers)');
+  if (telling === 'by_timer') throw new Error('a timer-fired row: its checkpoint names the outbox (domain/timers TIMER_OUTBOX)');
   for (const [group, ids] of Object.entries(lookedUp)) {
     if (ids?.length && !telling.tell.includes(group as LookedUp)) throw new Error(`${telling.kind} does not tell ${group}`);
   }

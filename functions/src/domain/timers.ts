@@ -8,6 +8,7 @@
 import { categoryOf } from '#domain/categories';
 import { isEnded, isHeld } from '#domain/statuses';
 import type { ReportRecord } from '#domain/report';
+import type { Step } from '#domain/outbox';
 
 export type TimerKind = 'remind' | 'escalate_leader' | 'escalate_centre' | 'survey_remind' | 'survey_expire' | 'retain';
 
@@ -27,6 +28,19 @@ export interface SurveyProgress {
   step: number;
   outcome: 'no_answer' | null;
 }
+
+/**
+ * What each checkpoint tells, and whom (the transition rows a timer fires leave it to the
+ * checkpoint: one `remind` row serves a leader's reminder and the time limit's). `escalation`
+ * is who the flow finds above the report: grid leaders, or the dispatch centre.
+ */
+export const TIMER_OUTBOX: Readonly<Record<Exclude<TimerKind, 'retain'>, Step>> = {
+  remind: { outbox: { kind: 'timer.remind', title: '催办', tell: ['holder:reminder'] } },
+  escalate_leader: { outbox: { kind: 'timer.escalate_leader', title: '超时升级', tell: ['escalation', 'holder:overdue'] } },
+  escalate_centre: { outbox: { kind: 'timer.escalate_centre', title: '超时升级', tell: ['escalation'] } },
+  survey_remind: { outbox: { kind: 'timer.survey_remind', title: '请评价处理结果', tell: ['followers'] } },
+  survey_expire: { outbox: { kind: 'timer.survey_expire', title: '请评价处理结果', tell: [] } },
+};
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -6,13 +6,14 @@
  */
 import { systemDecision, type Action } from '#domain/lifecycle';
 import { factsOf, type ReportRecord } from '#domain/report';
-import { afterTimer, nextTimer, type Timer } from '#domain/timers';
+import { afterTimer, nextTimer, TIMER_OUTBOX, type Timer } from '#domain/timers';
+import { outboxFor } from '#domain/outbox';
 import { evolve } from '#domain/evolve';
 import { ROLE_NAMES } from '#domain/roles';
 import { areasInForce } from '#flows/areas';
 import { loadReport, withRetry } from '#flows/reports';
 import { dispatchCentreOf, gridLeadersOf } from '#flows/supervisors';
-import { commitTransition, type OutboxRow } from '#store/reports';
+import { commitTransition } from '#store/reports';
 import { retain } from '#flows/retention';
 import { config } from '#config';
 
@@ -41,25 +42,14 @@ function note(r: ReportRecord, t: Timer & { kind: keyof typeof ACTION_OF }): str
   }
 }
 
-async function recipients(r: ReportRecord, t: Timer & { kind: keyof typeof ACTION_OF }): Promise<OutboxRow['to']> {
+/** Who is above the report for an escalation (nobody looked up for other checkpoints). */
+async function escalationOf(r: ReportRecord, kind: keyof typeof ACTION_OF): Promise<string[]> {
+  if (kind !== 'escalate_leader' && kind !== 'escalate_centre') return [];
   const { tree } = await areasInForce();
-  const users = (ids: string[], reason: string) => ids.map((userId) => ({ userId, reason }));
-  switch (t.kind) {
-    case 'remind':
-      return r.assignee ? [{ userId: r.assignee.id, reason: 'reminder' }] : [];
-    case 'escalate_leader': {
-      const leaders = await gridLeadersOf(tree, r);
-      // No leader over this grid: the centre hears of it now rather than never.
-      const to = leaders.length ? leaders : await dispatchCentreOf(tree, r);
-      return [...users(to, 'escalation'), ...(r.assignee ? [{ userId: r.assignee.id, reason: 'overdue' }] : [])];
-    }
-    case 'escalate_centre':
-      return users(await dispatchCentreOf(tree, r), 'escalation');
-    case 'survey_remind':
-      return [{ audience: 'followers' }];
-    case 'survey_expire':
-      return [];
-  }
+  if (kind === 'escalate_centre') return dispatchCentreOf(tree, r);
+  const leaders = await gridLeadersOf(tree, r);
+  // No leader over this grid: the centre hears of it now rather than never.
+  return leaders.length ? leaders : dispatchCentreOf(tree, r);
 }
 
 /** Fires the report's next timer if it is due; false when there was nothing (already fired, not due). */
@@ -87,10 +77,8 @@ export async function fireTimer(reportId: string, now: Date): Promise<boolean> {
         reportId,
         version: after.version,
         at: now.toISOString(),
-        kind: `timer.${timer.kind}`,
         actorId: null,
-        to: await recipients(before, timer),
-        title: timer.kind.startsWith('survey') ? '请评价处理结果' : timer.kind === 'remind' ? '催办' : '超时升级',
+        ...outboxFor(TIMER_OUTBOX[timer.kind], before, { escalation: await escalationOf(before, timer.kind) }),
         body: text,
       },
     });
