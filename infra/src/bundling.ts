@@ -7,8 +7,13 @@
  * - The AWS SDK clients the Node 22 runtime ships (RUNTIME_SDK) are left to the runtime: they are
  *   most of every bundle (~400 KB of @smithy / client code), and bundling them would put every
  *   function over the 500 KB budget. The cost: the runtime's SDK version, not package-lock's, runs
- *   in the cloud (same major version, v3; AWS updates it with security fixes). Everything else,
- *   including the presigners the runtime may not carry, is bundled.
+ *   in the cloud (same major version, v3; AWS updates it with security fixes; RUNTIME_SDK_VERSION
+ *   is the one we test against). Everything else is bundled — the presigners, which the runtime
+ *   is not documented to carry, and, with them, the @aws-sdk/core and @smithy/* code they need.
+ *   @smithy/* is NOT left external: package-lock's presigners import @smithy/core subpaths
+ *   (`@smithy/core/endpoints`) that the runtime's older @smithy/core does not export, and
+ *   api-reports and api-uploads then fail at cold start (tests/infra/runtime-sdk.test.ts).
+ *   The runtime's clients keep their own @smithy inside the runtime.
  * - `module` before `main`, so ESM builds of dependencies are picked and tree-shaken.
  * - A banner defines `require` for CommonJS dependencies that call it inside an ESM bundle.
  * - Native modules (sharp) cannot be bundled: they stay external and are copied, with their
@@ -50,15 +55,24 @@ export interface LambdaEsbuildOptions {
   charset: 'utf8';
 }
 
-/** AWS SDK v3 packages provided by the Lambda nodejs22.x runtime (and their @smithy internals). */
+/**
+ * The AWS SDK for JavaScript version the tests take the Lambda nodejs22.x runtime to carry. AWS
+ * documents only that each Node.js runtime includes "a specific minor version" of SDK v3 that
+ * depends on the runtime version and Region (docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
+ * "Runtime-included SDK versions"); AWS's own CDK integration tests record nodejs22.x shipping
+ * 3.895.0 (aws/aws-cdk, framework-integ aws-lambda/test/integ.capacity-provider-defaults.ts).
+ * The runtime only moves forward, so this is the oldest SDK the bundles must work with.
+ * tests/infra/runtime-sdk/ pins it (with the @smithy packages current at its release).
+ */
+export const RUNTIME_SDK_VERSION = '3.895.0';
+
+/** AWS SDK v3 packages left to the Lambda nodejs22.x runtime (its clients; see the top). */
 export const RUNTIME_SDK: readonly string[] = [
   '@aws-sdk/client-dynamodb',
   '@aws-sdk/lib-dynamodb',
   '@aws-sdk/util-dynamodb',
-  '@aws-sdk/client-dynamodb-streams',
   '@aws-sdk/client-s3',
   '@aws-sdk/client-secrets-manager',
-  '@smithy/*',
 ];
 
 export function esbuildOptions(functionName: string): LambdaEsbuildOptions {
