@@ -83,11 +83,14 @@ export function priceWritePathAsBefore(): { totals: Priced; stop: () => void } {
 /**
  * The former KPI consumer's writes for a stream batch: per report change, a marker Put and an
  * ADD update per area and day with counters and per area whose gauges moved, in one transaction
- * (none when nothing moved). Returns their AWS-rule WCU.
+ * (none when nothing moved). Returns their AWS-rule WCU, and for comparison what this design
+ * writes for the same changes were each alone in its batch (one NOW item per area, in a
+ * transaction): the price of a quiet hour, when batches hold one change.
  */
-export async function formerKpiCost(event: DynamoDBStreamEvent): Promise<{ wcu: number; transactions: number }> {
+export async function formerKpiCost(event: DynamoDBStreamEvent): Promise<{ wcu: number; transactions: number; aloneWcu: number }> {
   let wcu = 0;
   let transactions = 0;
+  let aloneWcu = 0;
   for (const record of event.Records) {
     const img = (x: unknown) => fromImage<Item>(x as Record<string, AttributeValue> | undefined);
     const a = img(record.dynamodb?.NewImage);
@@ -111,6 +114,7 @@ export async function formerKpiCost(event: DynamoDBStreamEvent): Promise<{ wcu: 
     if (items.length === 1) continue;
     wcu += capacityMod.transactionCost(items, {}, FORMER_SCHEMA).table;
     transactions += 1;
+    aloneWcu += 2 * areaIds.length;
   }
-  return { wcu, transactions };
+  return { wcu, transactions, aloneWcu };
 }

@@ -5,6 +5,9 @@
  * writes from the stream (batched as the deployed event source mapping batches: up to 100
  * records gathered for 1 s, infra/src/events-stack.ts). Not counted, here or in the baseline:
  * the notifier's inbox writes (bench:notify) and single-item writes outside transactions.
+ * How many changes share a stream batch sets the KPI share: LIFECYCLES loops run one after
+ * another by default (LOOPS_IN_FLIGHT side by side), and the figure if every change came alone
+ * in its batch is printed too.
  *
  * Baselines in the same run: the layout before issue 11 priced for the very same loops
  * (tests/bench/baseline.ts: same writes translated to the former items and schema, the former
@@ -18,6 +21,7 @@ import { startStack } from '../../functions/local/stack.ts';
 import { Api } from '../support/stack.ts';
 
 const N = Number(process.env.LIFECYCLES ?? 30);
+const IN_FLIGHT = Math.max(1, Number(process.env.LOOPS_IN_FLIGHT ?? 1));
 // the deployed mapping's maxBatchingWindow (infra/src/events-stack.ts)
 process.env.STREAM_BATCH_WINDOW_MS ??= '1000';
 const RESIDENT = 'u-res-zhang';
@@ -63,7 +67,7 @@ async function main() {
   const before = baseline.priceWritePathAsBefore();
   // the former KPI consumer, reading the same stream (from the first record written from here on)
   let counting = false;
-  const formerKpi = { wcu: 0, transactions: 0 };
+  const formerKpi = { wcu: 0, transactions: 0, aloneWcu: 0 };
   const formerPump = await startStreamPump({
     intervalMs: 100,
     batchWindowMs: 0,
@@ -72,11 +76,12 @@ async function main() {
       const c = await baseline.formerKpiCost(e);
       formerKpi.wcu += c.wcu;
       formerKpi.transactions += c.transactions;
+      formerKpi.aloneWcu += c.aloneWcu;
     },
   });
   await formerPump.drain();
   counting = true;
-  for (let i = 0; i < N; i++) {
+  const loop = async (i: number) => {
     const r = await time('create', () =>
       api.post('/v1/reports', { category: 'ebike_charging', description: `楼道飞线充电 #${i}`, location }, RESIDENT, { 'idempotency-key': randomUUID() }),
     );
@@ -94,7 +99,12 @@ async function main() {
     await act(LEADER, { action: 'close' });
     const rated = await time('rate', () => api.post(`/v1/reports/${id}/rating`, { score: 'satisfied' }, RESIDENT));
     if (rated.status !== 200) throw new Error(`rate: ${rated.status}`);
-  }
+  };
+  // LOOPS_IN_FLIGHT reports go through their loops side by side (default 1: one after another)
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, N) }, async () => {
+    while (next < N) await loop(next++);
+  }));
   // every loop's stream records counted, by this design's consumer and by the former one
   await stack.drainStream();
   await formerPump.drain();
@@ -113,9 +123,10 @@ async function main() {
   const actionMedians = Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, Math.round(median(v) * 10) / 10]));
   const medianAction = median(Object.values(steps).flat());
   const windowMs = Number(process.env.STREAM_BATCH_WINDOW_MS);
-  console.log(`lifecycles: ${N} (create, accept, dispatch, start, resolve, verify, close, rate); stream batches gathered for ${windowMs} ms`);
+  console.log(`lifecycles: ${N}, ${IN_FLIGHT} at a time (create, accept, dispatch, start, resolve, verify, close, rate); stream batches gathered for ${windowMs} ms`);
   console.log(`per lifecycle, AWS rules, this layout:   ${table} WCU table + ${index} WCU GSIs + ${kpi} WCU KPI counters = ${total} WCU`);
-  console.log(`  in ${(t.transactions - t.kpiTransactions) / N} write-path transactions + ${perLifecycle(t.kpiTransactions)} KPI transactions`);
+  console.log(`  in ${(t.transactions - t.kpiTransactions) / N} write-path transactions + ${perLifecycle(t.kpiTransactions)} KPI transactions for ${perLifecycle(formerKpi.transactions)} counted changes`);
+  console.log(`  KPI if every change came alone in its batch (a quiet hour): ${perLifecycle(formerKpi.aloneWcu)} WCU, total ${Math.round((table + index + formerKpi.aloneWcu / N) * 10) / 10} WCU`);
   console.log(`per lifecycle, AWS rules, layout before: ${was.table} WCU table + ${was.index} WCU GSIs + ${was.kpi} WCU KPI counters = ${wasTotal} WCU`);
   console.log(`  (same loops: write path priced in the former items and ALL projections; ${perLifecycle(formerKpi.transactions)} KPI transactions, one per change)`);
   console.log(`ratio this / before: ${(total / wasTotal).toFixed(3)} (x${(wasTotal / total).toFixed(2)} cheaper)`);
@@ -126,10 +137,13 @@ async function main() {
     JSON.stringify({
       bench: 'lifecycle',
       lifecycles: N,
+      loopsInFlight: IN_FLIGHT,
       awsWcuPerLifecycle: total,
       tableWcuPerLifecycle: table,
       indexWcuPerLifecycle: index,
       kpiWcuPerLifecycle: kpi,
+      kpiWcuPerLifecycleOneChangePerBatch: perLifecycle(formerKpi.aloneWcu),
+      kpiTransactionsPerLifecycle: perLifecycle(t.kpiTransactions),
       baseline: 'layout before issue 11, priced for the same loops in this run',
       baselineAwsWcuPerLifecycle: wasTotal,
       baselineTableWcuPerLifecycle: was.table,
