@@ -10,8 +10,9 @@
  *   attributes do not change is not written at all (so a KEYS_ONLY index costs nothing while
  *   the item keeps its keys). Index writes are not doubled by transactions.
  * Where the stored item is not known (an Update or Delete without `previous`), it is taken to be
- * one KB with no index entries: true of the records those writes touch here (idempotency
- * records, uploads, markers), which is stated rather than measured.
+ * one KB with no index entries — stated, not measured: true of what the loop updates that way
+ * (its idempotency record, a claimed upload, a KPI DAY item); an update of a report outside the
+ * loop (a moderation decision, pseudonymisation) also rewrites its GSI3 entry, not counted.
  *
  * Items whose key starts with KPI are the measures' counters (store/kpi): their cost is kept
  * apart, so the figures say what the loop's writes cost and what the stream consumer adds.

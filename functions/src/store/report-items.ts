@@ -11,7 +11,8 @@
  *          further ones of the same version in `also`), the version's outbox row (`outbox`: what
  *          the notifier reads from the item's INSERT on the stream; `at` and `actorId` left out
  *          when they are the first event's), and on version 1 the report's GSI1 entry (grid over
- *          time): an item written once, so later changes of the record never rewrite that entry.
+ *          time): an item written once (retention rewrites it with the entry kept), so later
+ *          changes of the record never rewrite that entry.
  * MEMBER   reporter or follower, GSI1 USER#<uid> (my reports, newest first).
  */
 import ngeohash from 'ngeohash';
