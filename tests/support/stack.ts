@@ -94,7 +94,8 @@ export class Api {
     const id = await this.upload(as, bytes, contentType);
     for (let i = 0; i < 100; i++) {
       const s = await this.get(`/v1/uploads/${id}`, as);
-      if (s.json?.status === 'ready' && s.json.moderation !== 'pending') return id;
+      // ready, and WeChat's image verdict in and final (until then it still changes the upload)
+      if (s.json?.status === 'ready' && s.json.moderation !== undefined && s.json.moderation !== 'pending') return id;
       if (s.json?.status === 'failed') throw new Error(`upload ${id} failed: ${s.json.reason}`);
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -7,7 +7,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, invalidInput } from '#domain/errors';
 import { createReport, placeToFile, type CreateInput } from '#flows/reports';
-import { takeLimit } from '#flows/limits';
+import { limitItem } from '#flows/limits';
 import * as idem from '#store/idempotency';
 import type { UserRecord } from '#store/users';
 
@@ -39,10 +39,10 @@ export async function fileReport(user: UserRecord, input: CreateInput, key: stri
   checkFiler(user, input);
   // a refusal writes nothing — not even a count against the limit
   await placeToFile(user, input.location);
-  if (key === undefined) {
-    await takeLimit(user.id, 'reports', now);
-    return { reportId: (await createReport(user, input, now)).id, replayed: false };
-  }
+  // The count commits with the report (a refused report is not counted); it is looked up again
+  // on every attempt, so losing the race for the last unit answers 429.
+  const counted = () => limitItem(user.id, 'reports', now);
+  if (key === undefined) return { reportId: (await createReport(user, input, now, [], async () => [await counted()])).id, replayed: false };
   if (!IDEMPOTENCY_KEY.test(key)) throw invalidInput('Idempotency-Key 须为 1-128 个可见 ASCII 字符');
   const hash = hashBody(input);
   const owner = randomUUID();
@@ -59,8 +59,7 @@ export async function fileReport(user: UserRecord, input: CreateInput, key: stri
   }
   try {
     // only a new request counts against the limit: a retry of the same one is answered above
-    await takeLimit(user.id, 'reports', now);
-    const r = await createReport(user, input, now, [], (id) => [idem.completeItem(user.id, key, owner, { statusCode: 201, body: { reportId: id } })]);
+    const r = await createReport(user, input, now, [], async (id) => [await counted(), idem.completeItem(user.id, key, owner, { statusCode: 201, body: { reportId: id } })]);
     return { reportId: r.id, replayed: false };
   } catch (e) {
     await idem.release(user.id, key, owner);

@@ -11,8 +11,9 @@ import { isStaff } from '#domain/roles';
 import type { AreaTree } from '#geo/areas';
 import { distanceMeters, toWgs84, type Datum } from '#geo/datum';
 import { rightsOf } from '#flows/rights';
-import { takeLimit } from '#flows/limits';
-import { auditEntry, writeAudit } from '#store/audit';
+import { limitItem } from '#flows/limits';
+import { auditEntry, auditPut, writeAudit } from '#store/audit';
+import { transact } from '#store/tx';
 import { getReportRecord, getReportStory, openReportsNear, reportsOfUser, type Page, type ReportStory } from '#store/reports';
 import { getUser, type UserRecord } from '#store/users';
 
@@ -85,9 +86,10 @@ export async function revealPhone(user: UserRecord, reportId: string, now: Date)
   (await rightsOf(user)).require(r, '该事项不在您的管辖范围');
   if (r.assignee?.id !== user.id || !isOpen(r.status)) throw forbidden('只有当前处理人在办理期间可以查看联系电话');
   if (r.anonymous) throw forbidden('匿名上报，不提供联系方式');
-  await takeLimit(user.id, 'reveals', now);
+  const counted = await limitItem(user.id, 'reveals', now);
   const phone = r.caller?.phone ?? (r.reporterId ? (await getUser(r.reporterId))?.phone : null) ?? null;
   if (!phone) throw new DomainError('not_found', '联系电话不存在');
-  await writeAudit(auditEntry({ at: now.toISOString(), what: 'reveal_phone', actorId: user.id, actorRole: user.role, reportId: r.id, detail: 'reporter.phone', from: null, to: null }));
+  // the reveal is on the record and counted, together
+  await transact([auditPut(auditEntry({ at: now.toISOString(), what: 'reveal_phone', actorId: user.id, actorRole: user.role, reportId: r.id, detail: 'reporter.phone', from: null, to: null })), counted]);
   return phone;
 }

@@ -16,7 +16,7 @@ import { factsOf, type PersonRef, type ReportRecord, type Score, type Source, ty
 import { ROLE_NAMES } from '#domain/roles';
 import { hiddenFromPublic } from '#domain/moderation';
 import { actorOf, rightsIn } from '#flows/rights';
-import { takeLimit } from '#flows/limits';
+import { limitItem } from '#flows/limits';
 import { route, handlerFor } from '#domain/routing';
 import { evolve } from '#domain/evolve';
 import { areasInForce, locate } from '#flows/areas';
@@ -61,7 +61,7 @@ async function createOnce(
   now: Date,
   extra: TxItem[] = [],
   /** items that need the new report's id (the idempotency record's stored response) */
-  extraFor?: (reportId: string) => TxItem[],
+  extraFor?: (reportId: string) => Promise<TxItem[]>,
 ): Promise<ReportRecord> {
   const category = categoryOf(input.category);
   if (!category) throw invalidInput(`未知类别：${input.category}`, { field: 'category' });
@@ -113,7 +113,7 @@ async function createOnce(
     report,
     events,
     outbox: { reportId: id, version: 1, at, actorId: user.id, ...outboxFor(STEPS.report, report, { co_notified: routing.notify.map((p) => p.id) }), body: `${category.name}：${located.grid.name}` },
-    extra: [...photos.claims, ...(needsReview(moderation) ? [queueItem(report)] : []), ...extra, ...(extraFor?.(id) ?? [])],
+    extra: [...photos.claims, ...(needsReview(moderation) ? [queueItem(report)] : []), ...extra, ...((await extraFor?.(id)) ?? [])],
   });
   return report;
 }
@@ -246,11 +246,14 @@ export async function follow(user: UserRecord, reportId: string, now: Date): Pro
   if (!isOpen(report.status)) throw invalidTransition('该事项已办结或已关闭，不能再加入');
   const existing = await reports.getMember(reportId, user.id);
   if (existing) return { report, joined: false };
-  await takeLimit(user.id, 'follows', now);
   try {
-    await reports.addFollower(report, user.id, now);
+    await reports.addFollower(report, user.id, now, [await limitItem(user.id, 'follows', now)]);
   } catch (e) {
-    if (e instanceof reports.ConditionFailed) return { report: await loadReport(reportId), joined: false };
+    // joined a moment ago (the membership row exists now), or the last unit of the limit went
+    if (e instanceof reports.ConditionFailed) {
+      await limitItem(user.id, 'follows', now);
+      return { report: await loadReport(reportId), joined: false };
+    }
     throw e;
   }
   return { report: await loadReport(reportId), joined: true };

@@ -10,8 +10,9 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { s3, s3Public } from '#store/clients';
 import { config } from '#config';
 import { DomainError, notFound } from '#domain/errors';
+import { ConditionFailed } from '#store/tx';
 import { UPLOAD_CONTENT_TYPES } from '#domain/uploads';
-import { takeLimit } from '#flows/limits';
+import { limitItem } from '#flows/limits';
 
 
 export async function startUpload(ownerId: string, input: { contentType: string; size: number }, now: Date) {
@@ -22,11 +23,15 @@ export async function startUpload(ownerId: string, input: { contentType: string;
   if (input.size > config.uploadMaxBytes) {
     throw new DomainError('payload_too_large', `图片不能超过 ${config.uploadMaxBytes / 1024 / 1024} MB`, { maxBytes: config.uploadMaxBytes });
   }
-  await takeLimit(ownerId, 'uploads', now);
+  const counted = await limitItem(ownerId, 'uploads', now);
   const id = `U${randomBytes(9).toString('hex')}`;
   const objectKey = `${ORIGINALS_PREFIX}${id}`;
   const expiresAt = new Date(now.getTime() + config.uploadTtlSeconds * 1000).toISOString();
-  await createUpload({ id, ownerId, contentType, size: input.size, objectKey, status: 'pending', reason: null, createdAt: now.toISOString(), expiresAt, usedBy: null });
+  await createUpload({ id, ownerId, contentType, size: input.size, objectKey, status: 'pending', reason: null, createdAt: now.toISOString(), expiresAt, usedBy: null }, [counted]).catch(async (e: unknown) => {
+    // the last unit of the limit went to another request at the same moment: say so
+    if (e instanceof ConditionFailed) await limitItem(ownerId, 'uploads', now);
+    throw e;
+  });
   const post = await createPresignedPost(s3Public, {
     Bucket: config.bucket,
     Key: objectKey,

@@ -105,7 +105,7 @@ export function memberPut(m: MemberRecord, reportCreatedAt: string): TxItem {
 }
 
 /** A follower joins: their membership row and the report's count, together. */
-export async function addFollower(report: ReportRecord, userId: string, now: Date): Promise<void> {
+export async function addFollower(report: ReportRecord, userId: string, now: Date, extra: TxItem[] = []): Promise<void> {
   await transact([
     memberPut({ reportId: report.id, userId, relation: 'follower', at: now.toISOString() }, report.createdAt),
     {
@@ -118,6 +118,7 @@ export async function addFollower(report: ReportRecord, userId: string, now: Dat
         ExpressionAttributeValues: { ':one': 1 },
       },
     },
+    ...extra,
   ], { 1: reportItem(report) });
 }
 

@@ -2,12 +2,12 @@
  * Upload records: a photo goes straight from the phone to object storage under a key owned by
  * the uploader; this record tracks it from `pending` to `ready` (processed) or `failed`.
  */
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
 import { INDEXES, OBJECT_PREFIXES, indexKeys, keys } from '#store/keys';
 import { config } from '#config';
-import type { TxItem } from '#store/tx';
+import { transact, type TxItem } from '#store/tx';
 
 /** originals land here, under the upload's id; processed photos live under photos/ */
 export const ORIGINALS_PREFIX = OBJECT_PREFIXES.originals;
@@ -39,22 +39,26 @@ export interface UploadRecord {
 
 const table = () => config.tableName;
 
-export async function createUpload(u: UploadRecord): Promise<void> {
-  await doc.send(
-    new PutCommand({
-      TableName: table(),
-      Item: {
-        ...keys.upload(u.id),
-        type: 'upload',
-        // in the pending queue until the photo arrives; the expiry job reads it by deadline
-        GSI3PK: indexKeys.pendingUploads(),
-        GSI3SK: `${u.expiresAt}#${u.id}`,
-        ...u,
-        ttl: Math.floor(Date.parse(u.expiresAt) / 1000) + 30 * 86400,
+/** The upload record, with `extra` (its count against the user's limit) in one transaction. */
+export async function createUpload(u: UploadRecord, extra: TxItem[] = []): Promise<void> {
+  await transact([
+    {
+      Put: {
+        TableName: table(),
+        Item: {
+          ...keys.upload(u.id),
+          type: 'upload',
+          // in the unfinished queue until processed; the expiry job reads it by deadline
+          GSI3PK: indexKeys.pendingUploads(),
+          GSI3SK: `${u.expiresAt}#${u.id}`,
+          ...u,
+          ttl: Math.floor(Date.parse(u.expiresAt) / 1000) + 30 * 86400,
+        },
+        ConditionExpression: 'attribute_not_exists(PK)',
       },
-      ConditionExpression: 'attribute_not_exists(PK)',
-    }),
-  );
+    },
+    ...extra,
+  ]);
 }
 
 export async function getUpload(id: string): Promise<UploadRecord | null> {
