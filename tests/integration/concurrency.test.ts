@@ -70,10 +70,15 @@ describe('Idempotency-Key on POST /v1/reports', () => {
     const after = await settledTable();
     const newReports = reportIds(after).filter((id) => !reportIds(before).includes(id));
     expect(newReports).toEqual([reportId]);
-    // the report's partition holds one story: record, 2 events (report, route), 1 outbox row, 1 member
-    const partition = after.filter((i) => i.PK === `REPORT#${reportId}`).map((i) => String(i.SK).replace(/#.*/, ''));
-    expect(partition.sort()).toEqual(['EVENT', 'EVENT', 'MEMBER', 'OUTBOX', 'REPORT']);
-    expect(after.filter((i) => String(i.PK).startsWith('REPORT#')).length - before.filter((i) => String(i.PK).startsWith('REPORT#')).length).toBe(5);
+    // the report's partition holds one story: the record, version 1's timeline item (report and
+    // route events, and the outbox row riding on it), the reporter's membership
+    const items = after.filter((i) => i.PK === `REPORT#${reportId}`);
+    expect(items.map((i) => String(i.SK).replace(/#.*/, '')).sort()).toEqual(['EVENT', 'MEMBER', 'REPORT']);
+    const v1 = items.find((i) => String(i.SK).startsWith('EVENT#'))!;
+    expect(v1.action).toBe('report');
+    expect((v1.also as Array<{ action: string }>).map((e) => e.action)).toEqual(['route']);
+    expect((v1.outbox as { kind: string }).kind).toBe('report.created');
+    expect(after.filter((i) => String(i.PK).startsWith('REPORT#')).length - before.filter((i) => String(i.PK).startsWith('REPORT#')).length).toBe(3);
     const idem = after.filter((i) => String(i.PK).startsWith('IDEMP#'));
     expect(idem.filter((i) => i.key === key)).toHaveLength(1);
     expect(idem.find((i) => i.key === key)).toMatchObject({ status: 'done', response: { statusCode: 201, body: { reportId } } });
