@@ -69,9 +69,14 @@ async function createOnce(
   const { tree } = await areasInForce();
   const place = { gridId: located.grid.id, gridName: located.grid.name, beatId: located.beat.id, beatName: located.beat.name };
   const id = newReportId(now);
-  const photos = await checkUploads(input.photos, user.id, 'report', id);
-  const routing = route(category, place, await staffAround(tree, place.gridId, place.beatId));
-  const moderation: Moderation = { text: await textVerdict(user, [input.description, input.address].filter(Boolean).join('\n')), photos: photos.verdicts, reviewed: null };
+  // independent reads, side by side: the photos, the staff around the place, WeChat's text check
+  const [photos, staff, text] = await Promise.all([
+    checkUploads(input.photos, user.id, 'report', id),
+    staffAround(tree, place.gridId, place.beatId),
+    textVerdict(user, [input.description, input.address].filter(Boolean).join('\n')),
+  ]);
+  const routing = route(category, place, staff);
+  const moderation: Moderation = { text, photos: photos.verdicts, reviewed: null };
   const at = now.toISOString();
   const report: ReportRecord = {
     id,
@@ -167,7 +172,8 @@ export async function act(user: UserRecord, reportId: string, cmd: ActionInput, 
     if (cmd.expectedVersion !== undefined && cmd.expectedVersion !== before.version) {
       throw new DomainError('version_conflict', `事项已更新（当前版本 ${before.version}），请刷新后重试`, { version: before.version });
     }
-    const target = cmd.action === 'dispatch' && cmd.assigneeId ? await getUser(cmd.assigneeId) : null;
+    // the one named (dispatch), read unless it is the actor, whom the request already read
+    const target = cmd.action === 'dispatch' && cmd.assigneeId ? (cmd.assigneeId === user.id ? user : await getUser(cmd.assigneeId)) : null;
     const decision = decide(factsOf(before), actorOf(user), cmd, tree, target && { ...target });
     const extra: TxItem[] = [];
 

@@ -173,6 +173,11 @@ type Observer = (items: TxItem[], previous: Record<number, Item>) => void;
 const observers = new Set<Observer>();
 
 export const capacity = {
+  /**
+   * Bookkeeping costs a little on every transaction (sizing each item, DynamoDB's own figures
+   * returned): on only where someone reads the figures — MEASURE_CAPACITY=1 (the benchmarks).
+   */
+  enabled: process.env.MEASURE_CAPACITY === '1',
   recordTransaction(items: TxItem[], consumed: ConsumedCapacity[], previous: Record<number, Item> = {}) {
     const costs = itemCosts(items, previous);
     let kpi = false;

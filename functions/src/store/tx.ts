@@ -34,9 +34,9 @@ export async function transact(items: TxItem[], previous?: Record<number, Record
   for (let attempt = 0; ; attempt++) {
     try {
       const out = await doc.send(
-        new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: 'INDEXES' }),
+        new TransactWriteCommand({ TransactItems: items, ReturnConsumedCapacity: capacity.enabled ? 'INDEXES' : 'NONE' }),
       );
-      capacity.recordTransaction(items, out.ConsumedCapacity ?? [], previous);
+      if (capacity.enabled) capacity.recordTransaction(items, out.ConsumedCapacity ?? [], previous);
       return;
     } catch (e) {
       if (!(e instanceof TransactionCanceledException)) throw e;
