@@ -73,4 +73,19 @@ describe('the sweeper under faults', () => {
     expect(a.fired + b.fired).toBe(5 * 3);
     for (const r of reports) expect(await timeline(r.id)).toEqual(['report', 'route', 'remind', 'escalate', 'escalate']);
   });
+
+  it('several steps due in the same past hour all fire, in order, in one run', async () => {
+    const { doc } = await import('../../functions/src/store/clients.ts');
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    await doc.send(new DeleteCommand({ TableName: stack.tableName, Key: { PK: 'SWEEPER', SK: 'CURSOR' } }));
+    // open_fire: accept within 1 h — remind at 45 min, leader at 60, centre at 90: long past
+    const r = (await stack.api.post('/v1/reports', { category: 'open_fire', description: '楼道里烧纸', location }, RESIDENT)).json;
+    const t0 = Date.parse(r.createdAt);
+    const run = await sweep(new Date(t0 + 4 * HOUR));
+    expect(run.fired).toBe(3);
+    expect(await timeline(r.id)).toEqual(['report', 'route', 'remind', 'escalate', 'escalate']);
+    const notes = (await stack.api.get(`/v1/reports/${r.id}`, RESIDENT)).json.timeline.slice(2).map((e: { note: string }) => e.note);
+    expect(notes[1]).toContain('网格长');
+    expect(notes[2]).toContain('网格化服务管理中心');
+  });
 });
