@@ -125,11 +125,22 @@ describe('the closed loop in the browser', () => {
     expect(await byTestId(r, 'routed-grid').textContent()).toContain(firstGrid.name);
     await resident.shot('report-filled');
 
-    // tapping "提交上报" twice files one report
-    const submit = byTestId(r, 'submit');
-    await submit.click();
-    await submit.click({ force: true, timeout: 2000 }).catch(() => undefined);
+    // tapping "提交上报" twice files one report: both taps land (in the same moment, before the
+    // button can turn itself off), and one report comes of them
+    const filedBefore = (await api.get('/v1/reports?limit=100', 'u-res-zhang')).json.items.length;
+    const taps = await r.evaluate(() => {
+      const doc = (globalThis as any).document;
+      const el = doc.querySelector('[data-testid="submit"]');
+      let n = 0;
+      el.addEventListener('click', () => n++, true);
+      el.click();
+      el.click();
+      return n;
+    });
+    expect(taps).toBe(2);
     await byTestId(r, 'report-detail').waitFor();
+    await stack.drainStream();
+    expect((await api.get('/v1/reports?limit=100', 'u-res-zhang')).json.items.length).toBe(filedBefore + 1);
     await byTestId(r, 'holder').waitFor();
     await resident.shot('report-sent');
     // a thumbnail opens the full-size photo (a signed link), a tap closes it
