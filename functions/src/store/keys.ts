@@ -1,111 +1,156 @@
 /**
- * THE key design of the single DynamoDB table. Every key is built here and nowhere else; the
- * table definition below is what the local stack creates and what infra/ will deploy.
+ * THE key design of the single DynamoDB table, assembled. Each entity declares its keys and
+ * access patterns in its own module (store/entities/<store module>.ts, with the `entity` helper
+ * of store/entity.ts); this module collects them, and builds the table — its keys, its GSIs and
+ * their projections — that the local stack creates and infra/ deploys. No key is built anywhere
+ * else: tests/unit/store/key-design.test.ts proves the keys of different entities never meet,
+ * that every index a pattern reads is declared, and that no other source file types a key.
  *
+ * Indexes are named for what they serve (store/entity.ts INDEX); the GSI carrying each is
+ * shown before its name. The table below is rendered from the declarations (`keyTable`).
+ *
+ * <key-table>
  * Entity       PK                       SK                         indexes
- * ──────────── ──────────────────────── ────────────────────────── ─────────────────────────────────────────
- * Report       REPORT#<id>              REPORT                     GSI1 AREA#<gridId> / <createdAt>  (on its EVENT#000001 item)
- *                                                                  GSI2 ASSIGNEE#<uid>#open|done / <dueAt|resolvedAt>
- *                                                                  GSI3 GRID#<gridId>#open | QUEUE#unplaced / <dueAt>
- *                                                                  GSI4 BEAT#<beatId>#open / <dueAt>
- *                                                                  GSI5 GEO#<category>#<geohash7> / <createdAt>  (open only)
- *                                                                  GSI6 TIMER#<hour of next timer> / <timer at>  (while one is pending)
- * Member       REPORT#<id>              MEMBER#<uid>               GSI1 USER#<uid> / <createdAt>#<id>   (reporter + followers)
- * Event        REPORT#<id>              EVENT#<version:6>          timeline, one per state change (its events and its
- *                                                                  outbox row, which the notifier reads from the stream)
- * Rating       REPORT#<id>              RATING#<round:2>#<uid>     one per rater per closure round
- * User         USER#<uid>               PROFILE                    GSI1 OPENID#<openid> / USER
+ * ──────────── ──────────────────────── ────────────────────────── ────────────────────────────────────────────
+ * Report       REPORT#<id>              REPORT                     GSI1 reportsOfGrid: AREA#<gridId> / <createdAt>  (on its EVENT#000001 item)
+ *                                                                  GSI2 openTasksOfAssignee: ASSIGNEE#<uid>#open / <dueAt>
+ *                                                                  GSI2 doneTasksOfAssignee: ASSIGNEE#<uid>#done / <resolvedAt>
+ *                                                                  GSI3 openReportsOfGrid: GRID#<gridId>#open / <dueAt>
+ *                                                                  GSI3 unplacedReports: QUEUE#unplaced / <dueAt>
+ *                                                                  GSI4 openReportsOfBeat: BEAT#<beatId>#open / <dueAt>
+ *                                                                  GSI5 openReportsNear: GEO#<category>#<geohash7> / <createdAt>  (open only)
+ *                                                                  GSI6 timersDue: TIMER#<hour of next timer> / <at of next timer>  (while one is pending)
+ * Member       REPORT#<reportId>        MEMBER#<uid>               GSI1 reportsOfUser: USER#<uid> / <createdAt>#<reportId>
+ *                                                                  reporter + followers
+ * Event        REPORT#<reportId>        EVENT#<version:6>          timeline, one per state change (its events and its outbox row,
+ *                                                                  which the notifier reads from the stream)
+ * Outbox row   REPORT#<reportId>        OUTBOX#<version:6>         the layout before the row rode its Event item: still read, no
+ *                                                                  longer written
+ * Rating       REPORT#<reportId>        RATING#<round:2>#<uid>     one per rater per closure round
+ * User         USER#<id>                PROFILE                    GSI1 userByOpenid: OPENID#<openid> / USER
  * Inbox        USER#<uid>               INBOX#<at>#<outboxKey>     in-app notifications
- * Grant        USER#<uid>               GRANT#<templateId>         subscribe-message sends the user allowed (store/grants)
+ * Grant        USER#<uid>               GRANT#<templateId>         count (one-time templates); accepted, acceptedAt, revokedAt
+ *                                                                  (long-term templates)
  * Staff area   AREA#<areaId>            STAFF#<uid>                who works an area (routing)
- * Invite       INVITE#<sha256 of code>  INVITE                     ttl; binds a WeChat user to a staff account
- * Upload       UPLOAD#<id>              UPLOAD                     GSI3 UPLOADS#pending / <expiresAt>#<id>  (pending only)
+ * Invite       INVITE#<codeHash>        INVITE                     codeHash: sha256 of the code; ttl; binds a WeChat user to a
+ *                                                                  staff account
+ * Upload       UPLOAD#<id>              UPLOAD                     GSI3 pendingUploads: UPLOADS#pending / <expiresAt>#<id>  (pending only)
  * Idempotency  IDEMP#<uid>#<key>        IDEMP                      ttl
- * Area ptr     AREASET                  CURRENT                    which version routing uses (the version's
- *                                                                  snapshot and index live in S3 under areas/<version>/)
+ * Area ptr     AREASET                  CURRENT                    which version routing uses (the version's snapshot and index
+ *                                                                  live in S3 under areas/<version>/)
  * Sweeper      SWEEPER                  CURSOR                     the timer hour the sweeper resumes from
- * Dead letter  DLQ#push                 <at>#<uid>#<outboxKey>     a push WeChat would not take; an operator replays it
- * KPI now      KPI#<areaId>             NOW                        open, overdue; the latest day's counters; on a
- *                                                                  grid's, the versions counted (store/kpi)
- * KPI day      KPI#<areaId>             DAY#<China day>            counters + histograms of an earlier day
+ * Dead letter  DLQ#push                 <at>#<uid>#<outboxKey>     a push WeChat would not take; an operator replays it. `at` is
+ *                                                                  the message's time (the list reads oldest first); one per
+ *                                                                  inbox item
+ * KPI now      KPI#<areaId>             NOW                        open, overdue; the latest day's counters; on a grid's, the
+ *                                                                  versions counted
+ * KPI day      KPI#<areaId>             DAY#<day>                  counters + histograms of an earlier China day
+ * Audit entry  AUDIT#R#<reportId|->     <at>#<id>                  GSI1 auditByActor: AUDIT#A#<actorId> / <at>
+ *                                                                  GSI5 auditByDay: AUDIT#D#<chinaDay> / <at>  (the index holds every field of the entry)
+ *                                                                  ttl
+ * Review queue MODQ#pending             <createdAt>#<reportId>     one per report awaiting a person; derived from the report, so
+ *                                                                  queuing twice is one item
+ * Media trace  MEDIATRACE#<traceId>     TRACE                      uploadId; ttl
+ * Limit        LIMIT#<uid>              <action>#<window start>    n, ttl; window start as ISO time
  *
  * Access patterns (one line each; none scans):
  * - report by id, with timeline, members, ratings ..... Query PK=REPORT#<id>
- * - my reports and followed ones, newest first ........ GSI1 PK=USER#<uid>, descending
- * - reports of a grid over time ....................... GSI1 PK=AREA#<gridId>, SK between times
- * - open tasks of an assignee by deadline ............. GSI2 PK=ASSIGNEE#<uid>#open, ascending
- * - finished tasks of an assignee ..................... GSI2 PK=ASSIGNEE#<uid>#done, descending
- * - open reports of a grid by deadline ................ GSI3 PK=GRID#<gridId>#open
- * - reports routing could not place ................... GSI3 PK=QUEUE#unplaced
- * - open reports of a beat by deadline ................ GSI4 PK=BEAT#<beatId>#open
- * - open reports of a category near a point ........... GSI5 PK=GEO#<category>#<cell> for the cell and its 8 neighbours
- * - timers due (time limits, surveys) ................ GSI6 PK=TIMER#<hour>, SK <= now, hour by hour
- * - KPIs of areas over days ......................... BatchGet KPI#<area> x (DAY#<day>, NOW) (cost: areas x days)
- * - user by WeChat openid ............................. GSI1 PK=OPENID#<openid>
- * - staff of an area .................................. Query PK=AREA#<areaId>, SK begins_with STAFF#
- * - pending uploads past their expiry ................. GSI3 PK=UPLOADS#pending, SK < now
- * - upload by id / idempotency record by user+key ..... GetItem
- * - current areas ..................................... GetItem AREASET/CURRENT (+ S3 GET of that version)
+ * - reports of a grid over time ....................... reportsOfGrid (GSI1) PK=AREA#<gridId>, SK between times
+ * - open tasks of an assignee by deadline ............. openTasksOfAssignee (GSI2) PK=ASSIGNEE#<uid>#open, ascending
+ * - finished tasks of an assignee ..................... doneTasksOfAssignee (GSI2) PK=ASSIGNEE#<uid>#done, descending
+ * - open reports of a grid by deadline ................ openReportsOfGrid (GSI3) PK=GRID#<gridId>#open
+ * - reports routing could not place ................... unplacedReports (GSI3) PK=QUEUE#unplaced
+ * - open reports of a beat by deadline ................ openReportsOfBeat (GSI4) PK=BEAT#<beatId>#open
+ * - open reports of a category near a point ........... openReportsNear (GSI5) PK=GEO#<category>#<geohash7>, for the cell and its 8 neighbours
+ * - timers due (time limits, surveys) ................. timersDue (GSI6) PK=TIMER#<hour of next timer>, SK <= now, hour by hour
+ * - my reports and followed ones, newest first ........ reportsOfUser (GSI1) PK=USER#<uid>, descending
+ * - user by id (one or a batch) ....................... GetItem / BatchGet
+ * - user by WeChat openid ............................. userByOpenid (GSI1) PK=OPENID#<openid>
+ * - a user's inbox, newest first ...................... Query PK=USER#<uid>, SK begins_with INBOX#, descending
  * - one inbox item (notifier replays, push state) ..... GetItem USER#<uid> / INBOX#<at>#<outboxKey>
- * - dead-lettered pushes, oldest message first ........ Query PK=DLQ#push (one partition: failures are rare and
- *                                                       each costs the notifier seconds of backoff first)
+ * - take one grant of a template ...................... UpdateItem USER#<uid> / GRANT#<templateId> (ADD count -1, conditioned on count > 0)
+ * - is a long-term template accepted .................. GetItem
+ * - a user's grants ................................... Query PK=USER#<uid>, SK begins_with GRANT#
+ * - staff of an area .................................. Query PK=AREA#<areaId>, SK begins_with STAFF#
+ * - invite by code .................................... GetItem
+ * - upload by id ...................................... GetItem
+ * - pending uploads past their expiry ................. pendingUploads (GSI3) PK=UPLOADS#pending, SK < now
+ * - idempotency record by user+key .................... GetItem
+ * - current areas ..................................... GetItem AREASET/CURRENT (+ S3 GET of that version)
+ * - where the sweeper resumes ......................... GetItem SWEEPER/CURSOR
+ * - dead-lettered pushes, oldest message first ........ Query PK=DLQ#push (one partition: failures are rare and each costs the notifier seconds of backoff first)
+ * - KPIs of areas now ................................. BatchGet KPI#<areaId> x NOW
+ * - KPIs of areas over days ........................... BatchGet KPI#<areaId> x (DAY#<day>, NOW) (cost: areas x days)
+ * - audit of a report, newest first ................... Query PK=AUDIT#R#<reportId|->, descending
+ * - audit of an actor, newest first ................... auditByActor (GSI1) PK=AUDIT#A#<actorId>, descending
+ * - audit of a day, newest first ...................... auditByDay (GSI5) PK=AUDIT#D#<chinaDay>, descending, read from the index
+ * - reports awaiting review, oldest first ............. Query PK=MODQ#pending
+ * - the upload of a media-check trace ................. GetItem
+ * - a user's count of an action in a window ........... GetItem / UpdateItem (ADD n, conditioned on the limit)
+ * </key-table>
  */
 import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, Projection } from '@aws-sdk/client-dynamodb';
+import { GSI, INDEX, type Entity, type PhysicalIndex } from '#store/entity';
+import { AreaSet } from '#store/entities/areas';
+import { AuditEntry } from '#store/entities/audit';
+import { PushDeadLetter } from '#store/entities/dead-letters';
+import { Grant } from '#store/entities/grants';
+import { Idempotency } from '#store/entities/idempotency';
+import { Inbox } from '#store/entities/inbox';
+import { KpiDay, KpiNow } from '#store/entities/kpi';
+import { LimitCounter } from '#store/entities/limits';
+import { MediaTrace, ModerationQueue } from '#store/entities/moderation';
+import { Event, Member, Outbox, Rating, Report } from '#store/entities/reports';
+import { SweeperCursor } from '#store/entities/sweeper';
+import { Upload } from '#store/entities/uploads';
+import { Invite, StaffArea, User } from '#store/entities/users';
 
-export const pad = (n: number, width = 6): string => String(n).padStart(width, '0');
+export { GSI, INDEX, KEY_ATTRIBUTES, indexQuery, pad, withoutKeys, type Index, type IndexName, type Partition } from '#store/entity';
+export { AreaSet, AuditEntry, Event, Grant, Idempotency, Inbox, Invite, KpiDay, KpiNow, LimitCounter, MediaTrace, Member, ModerationQueue, Outbox, PushDeadLetter, Rating, Report, StaffArea, SweeperCursor, Upload, User };
 
+/** Every entity of the table, in the order of the key table above. */
+export const ENTITIES: readonly Entity[] = [
+  Report, Member, Event, Outbox, Rating,
+  User, Inbox, Grant, StaffArea, Invite,
+  Upload, Idempotency, AreaSet, SweeperCursor, PushDeadLetter,
+  KpiNow, KpiDay, AuditEntry, ModerationQueue, MediaTrace, LimitCounter,
+] as unknown as readonly Entity[];
+
+/** Positional shorthands for the table keys the store modules use most (the entities build them). */
 export const keys = {
-  report: (id: string) => ({ PK: `REPORT#${id}`, SK: 'REPORT' }),
-  member: (reportId: string, userId: string) => ({ PK: `REPORT#${reportId}`, SK: `MEMBER#${userId}` }),
-  event: (reportId: string, version: number) => ({ PK: `REPORT#${reportId}`, SK: `EVENT#${pad(version)}` }),
-  outbox: (reportId: string, version: number) => ({ PK: `REPORT#${reportId}`, SK: `OUTBOX#${pad(version)}` }),
-  rating: (reportId: string, round: number, userId: string) => ({ PK: `REPORT#${reportId}`, SK: `RATING#${pad(round, 2)}#${userId}` }),
-  user: (id: string) => ({ PK: `USER#${id}`, SK: 'PROFILE' }),
-  inbox: (userId: string, at: string, sourceKey: string) => ({ PK: `USER#${userId}`, SK: `INBOX#${at}#${sourceKey}` }),
-  staffArea: (areaId: string, userId: string) => ({ PK: `AREA#${areaId}`, SK: `STAFF#${userId}` }),
-  upload: (id: string) => ({ PK: `UPLOAD#${id}`, SK: 'UPLOAD' }),
-  invite: (codeHash: string) => ({ PK: `INVITE#${codeHash}`, SK: 'INVITE' }),
-  idempotency: (userId: string, key: string) => ({ PK: `IDEMP#${userId}#${key}`, SK: 'IDEMP' }),
-  areaSetPointer: () => ({ PK: 'AREASET', SK: 'CURRENT' }),
-  sweeperCursor: () => ({ PK: 'SWEEPER', SK: 'CURSOR' }),
+  report: (id: string) => Report.key({ id }),
+  member: (reportId: string, userId: string) => Member.key({ reportId, uid: userId }),
+  event: (reportId: string, version: number) => Event.key({ reportId, version }),
+  outbox: (reportId: string, version: number) => Outbox.key({ reportId, version }),
+  rating: (reportId: string, round: number, userId: string) => Rating.key({ reportId, round, uid: userId }),
+  user: (id: string) => User.key({ id }),
+  inbox: (userId: string, at: string, sourceKey: string) => Inbox.key({ uid: userId, at, outboxKey: sourceKey }),
+  staffArea: (areaId: string, userId: string) => StaffArea.key({ areaId, uid: userId }),
+  upload: (id: string) => Upload.key({ id }),
+  invite: (codeHash: string) => Invite.key({ codeHash }),
+  idempotency: (userId: string, key: string) => Idempotency.key({ uid: userId, key }),
+  areaSetPointer: () => AreaSet.key({}),
+  sweeperCursor: () => SweeperCursor.key({}),
   /** `at` is the message's time (so the list reads oldest first); one record per inbox item */
-  pushDeadLetter: (at: string, userId: string, sourceKey: string) => ({ PK: 'DLQ#push', SK: `${at}#${userId}#${sourceKey}` }),
+  pushDeadLetter: (at: string, userId: string, sourceKey: string) => PushDeadLetter.key({ at, uid: userId, outboxKey: sourceKey }),
 } as const;
 
-export const prefixes = {
-  event: 'EVENT#',
-  outbox: 'OUTBOX#',
-  member: 'MEMBER#',
-  rating: 'RATING#',
-  inbox: 'INBOX#',
-  staff: 'STAFF#',
-  area: 'AREA#',
-} as const;
-
-/** Index partition keys. `open` partitions hold a report only while someone must act on it. */
+// TRANSITIONAL (removed once every caller uses the entities): the former names.
+export const prefixes = { event: Event.skPrefix, outbox: Outbox.skPrefix, member: Member.skPrefix, rating: Rating.skPrefix, inbox: Inbox.skPrefix, staff: StaffArea.skPrefix, area: StaffArea.pkTemplate.prefix } as const;
 export const indexKeys = {
-  reportsOfGrid: (gridId: string) => `AREA#${gridId}`,
-  reportsOfUser: (userId: string) => `USER#${userId}`,
-  userByOpenid: (openid: string) => `OPENID#${openid}`,
-  assigneeOpen: (userId: string) => `ASSIGNEE#${userId}#open`,
-  assigneeDone: (userId: string) => `ASSIGNEE#${userId}#done`,
-  gridOpen: (gridId: string) => `GRID#${gridId}#open`,
-  unplaced: () => 'QUEUE#unplaced',
-  pendingUploads: () => 'UPLOADS#pending',
-  beatOpen: (beatId: string) => `BEAT#${beatId}#open`,
-  geoCell: (category: string, cell: string) => `GEO#${category}#${cell}`,
-  /** hour buckets keep each timer partition small and let the sweeper read only what is due */
-  timers: (atIso: string) => `TIMER#${atIso.slice(0, 13)}`,
+  reportsOfGrid: (gridId: string) => Report.indexPk('reportsOfGrid', { gridId }),
+  reportsOfUser: (userId: string) => Member.indexPk('reportsOfUser', { uid: userId }),
+  userByOpenid: (openid: string) => User.indexPk('userByOpenid', { openid }),
+  assigneeOpen: (userId: string) => Report.indexPk('openTasksOfAssignee', { uid: userId }),
+  assigneeDone: (userId: string) => Report.indexPk('doneTasksOfAssignee', { uid: userId }),
+  gridOpen: (gridId: string) => Report.indexPk('openReportsOfGrid', { gridId }),
+  unplaced: () => Report.indexPk('unplacedReports', {}),
+  pendingUploads: () => Upload.indexPk('pendingUploads', {}),
+  beatOpen: (beatId: string) => Report.indexPk('openReportsOfBeat', { beatId }),
+  geoCell: (category: string, cell: string) => Report.indexPk('openReportsNear', { category, geohash7: cell }),
+  timers: (atIso: string) => Report.indexPk('timersDue', { hour: atIso.slice(0, 13) }),
 } as const;
-
-export const INDEXES = {
-  byOwner: 'GSI1',
-  byAssignee: 'GSI2',
-  byGridQueue: 'GSI3',
-  byBeatQueue: 'GSI4',
-  byGeoCell: 'GSI5',
-  byTimer: 'GSI6',
-} as const;
+export const INDEXES = { byOwner: 'GSI1', byAssignee: 'GSI2', byGridQueue: 'GSI3', byBeatQueue: 'GSI4', byGeoCell: 'GSI5', byTimer: 'GSI6' } as const;
 
 /**
  * Object storage key prefixes (one bucket): the functions build keys from these and infra/ grants
@@ -125,7 +170,7 @@ export const GEOHASH_PRECISION = 7;
 
 /**
  * The audit entry's fields (store/audit AuditEntry): GSI5 carries them for the audit log by day,
- * which is read straight from the index. tests/unit/store/projections.test.ts fails when an
+ * which is read straight from the index. tests/unit/store/capacity.test.ts fails when an
  * entry gains a field this list lacks.
  */
 export const AUDIT_ENTRY_FIELDS = ['id', 'at', 'what', 'actorId', 'actorRole', 'reportId', 'detail', 'from', 'to', 'sourceIp', 'requestId'];
@@ -142,13 +187,13 @@ export const AUDIT_ENTRY_FIELDS = ['id', 'at', 'what', 'actorId', 'actorRole', '
  * - GSI5 INCLUDE the audit fields: the audit log by day reads them; a report's geo-cell entry
  *   has none of those attributes, so it holds keys only.
  */
-const PROJECTIONS: Record<number, Projection> = {
-  1: { ProjectionType: 'ALL' },
-  2: { ProjectionType: 'KEYS_ONLY' },
-  3: { ProjectionType: 'ALL' },
-  4: { ProjectionType: 'KEYS_ONLY' },
-  5: { ProjectionType: 'INCLUDE', NonKeyAttributes: AUDIT_ENTRY_FIELDS },
-  6: { ProjectionType: 'KEYS_ONLY' },
+const PROJECTIONS: Record<PhysicalIndex, Projection> = {
+  GSI1: { ProjectionType: 'ALL' },
+  GSI2: { ProjectionType: 'KEYS_ONLY' },
+  GSI3: { ProjectionType: 'ALL' },
+  GSI4: { ProjectionType: 'KEYS_ONLY' },
+  GSI5: { ProjectionType: 'INCLUDE', NonKeyAttributes: AUDIT_ENTRY_FIELDS },
+  GSI6: { ProjectionType: 'KEYS_ONLY' },
 };
 
 /** The table as CreateTable input; the CDK stack builds its TableV2 from this same object. */
@@ -161,22 +206,71 @@ export const TABLE_SCHEMA: {
   attributeDefinitions: [
     { AttributeName: 'PK', AttributeType: 'S' },
     { AttributeName: 'SK', AttributeType: 'S' },
-    ...[1, 2, 3, 4, 5, 6].flatMap((n) => [
-      { AttributeName: `GSI${n}PK`, AttributeType: 'S' as const },
-      { AttributeName: `GSI${n}SK`, AttributeType: 'S' as const },
+    ...Object.values(GSI).flatMap((g) => [
+      { AttributeName: g.pk, AttributeType: 'S' as const },
+      { AttributeName: g.sk, AttributeType: 'S' as const },
     ]),
   ],
   keySchema: [
     { AttributeName: 'PK', KeyType: 'HASH' },
     { AttributeName: 'SK', KeyType: 'RANGE' },
   ],
-  globalSecondaryIndexes: [1, 2, 3, 4, 5, 6].map((n) => ({
-    IndexName: `GSI${n}`,
+  globalSecondaryIndexes: Object.values(GSI).map((g) => ({
+    IndexName: g.name,
     KeySchema: [
-      { AttributeName: `GSI${n}PK`, KeyType: 'HASH' as const },
-      { AttributeName: `GSI${n}SK`, KeyType: 'RANGE' as const },
+      { AttributeName: g.pk, KeyType: 'HASH' as const },
+      { AttributeName: g.sk, KeyType: 'RANGE' as const },
     ],
-    Projection: PROJECTIONS[n]!,
+    Projection: PROJECTIONS[g.name],
   })),
   ttlAttribute: 'ttl',
 };
+
+// ── the key table in this file's header, rendered from the declarations ──────────────────────
+
+const physicalOf = (i: string) => INDEX[i as keyof typeof INDEX].name;
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * The header of this file: the entities with their keys and index entries, then every access
+ * pattern, from the declarations. tests/unit/store/key-design.test.ts holds the header to it;
+ * `npx tsx functions/local/key-table.ts` rewrites it.
+ */
+export function keyTable(entities: readonly Entity[] = ENTITIES): string[] {
+  const W = [12, 24, 26];
+  const col = (s: string, w: number) => (s.length >= w ? `${s} ` : s.padEnd(w + 1));
+  const out: string[] = [
+    `${col('Entity', W[0]!)}${col('PK', W[1]!)}${col('SK', W[2]!)}indexes`,
+    `${'─'.repeat(W[0]!)} ${'─'.repeat(W[1]!)} ${'─'.repeat(W[2]!)} ${'─'.repeat(44)}`,
+  ];
+  const indent = ' '.repeat(W[0]! + W[1]! + W[2]! + 3);
+  for (const e of entities) {
+    const rest: string[] = Object.entries(e.def.indexes ?? {}).map(([i, k]) => `${physicalOf(i)} ${i}: ${k!.pk} / ${k!.sk}${k!.note ? `  ${k!.note}` : ''}`);
+    if (e.def.note) rest.push(...wrap(e.def.note, 62));
+    const first = `${col(e.def.entity, W[0]!)}${col(e.def.pk, W[1]!)}${col(e.def.sk, W[2]!)}`;
+    out.push(`${first}${rest[0] ?? ''}`.trimEnd());
+    for (const r of rest.slice(1)) out.push(`${indent}${r}`);
+  }
+  out.push('', 'Access patterns (one line each; none scans):');
+  for (const e of entities) {
+    for (const p of e.def.patterns) {
+      const how = p.index
+        ? `${p.index} (${physicalOf(p.index)}) PK=${e.def.indexes![p.index]!.pk}${p.how ? `, ${p.how}` : ''}`
+        : p.how.replaceAll('{pk}', e.def.pk).replaceAll('{sk}', e.def.sk).replaceAll('{sk-prefix}', e.skPrefix);
+      out.push(`- ${p.what} ${'.'.repeat(Math.max(3, 50 - p.what.length))} ${how}`);
+    }
+  }
+  return out;
+}
