@@ -3,12 +3,12 @@
  * export. Entries are only ever put (with a condition), never updated or deleted through the
  * API, and outlive the retention of what they describe (at least 6 months; AUDIT_RETENTION_DAYS).
  *
- * Entry   PK AUDIT#R#<reportId|->   SK <at>#<id>     GSI1 AUDIT#A#<actorId> / <at>    GSI5 AUDIT#D#<China day> / <at>
+ * Keys and access patterns: store/entities/audit.ts (by report, by actor, by China day).
  */
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
-import { INDEXES } from '#store/keys';
+import { AuditEntry as Keys, INDEX, indexQuery, withoutKeys } from '#store/keys';
 import { type Page } from '#store/reports';
 import { decodeCursor, encodeCursor } from '#store/cursor';
 import { config } from '#config';
@@ -49,13 +49,10 @@ export function auditEntry(e: Omit<AuditEntry, 'id' | 'sourceIp' | 'requestId'>)
 
 function item(e: AuditEntry) {
   return {
-    PK: `AUDIT#R#${e.reportId ?? '-'}`,
-    SK: `${e.at}#${e.id}`,
+    ...Keys.key(e),
     type: 'audit',
-    GSI1PK: `AUDIT#A#${e.actorId}`,
-    GSI1SK: e.at,
-    GSI5PK: `AUDIT#D#${chinaDay(e.at)}`,
-    GSI5SK: e.at,
+    ...Keys.index('auditByActor', e),
+    ...Keys.index('auditByDay', { chinaDay: chinaDay(e.at), at: e.at }),
     ttl: Math.floor(Date.parse(e.at) / 1000) + RETENTION_DAYS * 86400,
     ...e,
   };
@@ -74,16 +71,16 @@ export async function writeAudit(e: AuditEntry): Promise<void> {
 export async function listAudit(by: { reportId: string } | { actorId: string } | { day: string }, limit: number, cursor?: string): Promise<Page<AuditEntry>> {
   const query =
     'reportId' in by
-      ? { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#R#${by.reportId}` } }
+      ? { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': Keys.pk(by) } }
       : 'actorId' in by
-        ? { IndexName: INDEXES.byOwner, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#A#${by.actorId}` } }
-        : { IndexName: INDEXES.byGeoCell, KeyConditionExpression: 'GSI5PK = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#D#${by.day}` } };
+        ? indexQuery(INDEX.auditByActor, Keys.indexPk('auditByActor', by))
+        : indexQuery(INDEX.auditByDay, Keys.indexPk('auditByDay', { chinaDay: by.day }));
   const out = await doc.send(
     new QueryCommand({ TableName: config.tableName, ...query, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, `audit:${JSON.stringify(by)}`) }),
   );
   return {
     items: (out.Items ?? []).map((i) => {
-      const { PK: _a, SK: _b, type: _t, ttl: _ttl, GSI1PK: _c, GSI1SK: _d, GSI5PK: _e, GSI5SK: _f, ...rest } = i;
+      const { type: _t, ttl: _ttl, ...rest } = withoutKeys(i);
       return rest as AuditEntry;
     }),
     cursor: encodeCursor(out.LastEvaluatedKey, `audit:${JSON.stringify(by)}`),
