@@ -1,26 +1,21 @@
 /**
- * The review queue and the link from a WeChat media-check trace back to its upload.
- *
- * Queue   PK MODQ#pending          SK <report createdAt>#<reportId>   one per report awaiting a person;
- *                                                                    derived from the report, so
- *                                                                    queuing twice is one item and a
- *                                                                    decision removes it by key
- * Trace   PK MEDIATRACE#<traceId>  SK TRACE               uploadId; ttl
+ * The review queue and the link from a WeChat media-check trace back to its upload. Keys and
+ * access patterns: store/entities/moderation.ts. A queue item's key is derived from its report
+ * (created time and id), so queuing twice is one item and a decision removes it by key.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
-import { keys } from '#store/keys';
+import { MediaTrace, ModerationQueue, keys } from '#store/keys';
 import { config } from '#config';
 import { decodeCursor, encodeCursor } from '#store/cursor';
 import type { Moderation } from '#domain/moderation';
 import type { TxItem } from '#store/tx';
 
 const table = () => config.tableName;
-const QUEUE = 'MODQ#pending';
 
 type Queued = { id: string; createdAt: string; gridId: string; beatId: string };
 
-const queueKey = (r: Pick<Queued, 'id' | 'createdAt'>) => ({ PK: QUEUE, SK: `${r.createdAt}#${r.id}` });
+const queueKey = (r: Pick<Queued, 'id' | 'createdAt'>) => ModerationQueue.key({ createdAt: r.createdAt, reportId: r.id });
 
 export const queueItem = (r: Queued): TxItem => ({
   Put: { TableName: table(), Item: { ...queueKey(r), type: 'modq', reportId: r.id, at: r.createdAt, gridId: r.gridId, beatId: r.beatId } },
@@ -48,7 +43,7 @@ export function decisionItems(r: Pick<Queued, 'id' | 'createdAt'>, m: Moderation
 
 export async function listQueue(limit: number, cursor?: string) {
   const out = await doc.send(
-    new QueryCommand({ TableName: table(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': QUEUE }, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, 'modq') }),
+    new QueryCommand({ TableName: table(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': ModerationQueue.pk({}) }, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, 'modq') }),
   );
   return { items: (out.Items ?? []).map((i) => ({ reportId: String(i.reportId), at: String(i.at), sk: String(i.SK) })), cursor: encodeCursor(out.LastEvaluatedKey, 'modq') };
 }
@@ -70,12 +65,12 @@ export async function saveTrace(traceId: string, uploadId: string): Promise<void
   await doc.send(
     new PutCommand({
       TableName: table(),
-      Item: { PK: `MEDIATRACE#${traceId}`, SK: 'TRACE', type: 'mediatrace', uploadId, ttl: Math.floor(Date.now() / 1000) + 7 * 86400 },
+      Item: { ...MediaTrace.key({ traceId }), type: 'mediatrace', uploadId, ttl: Math.floor(Date.now() / 1000) + 7 * 86400 },
     }),
   );
 }
 
 export async function uploadOfTrace(traceId: string): Promise<string | null> {
-  const out = await doc.send(new GetCommand({ TableName: table(), Key: { PK: `MEDIATRACE#${traceId}`, SK: 'TRACE' } }));
+  const out = await doc.send(new GetCommand({ TableName: table(), Key: MediaTrace.key({ traceId }) }));
   return (out.Item?.uploadId as string | undefined) ?? null;
 }
