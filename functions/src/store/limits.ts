@@ -4,12 +4,13 @@
  * refused request writes nothing, a counted one is counted once — and gone by TTL after the
  * window. Invite attempts are the exception: a wrong code is counted on its own (`countIn`).
  *
- * Counter   PK LIMIT#<uid>   SK <action>#<window start ISO>   n, ttl
+ * Keys: store/entities/limits.ts (one counter per user, action and window start).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
 import { config } from '#config';
+import { LimitCounter } from '#store/keys';
 import type { TxItem } from '#store/tx';
 
 export interface Window {
@@ -20,7 +21,7 @@ export interface Window {
   max: number;
 }
 
-const limitKey = (w: Window) => ({ PK: `LIMIT#${w.userId}`, SK: `${w.action}#${new Date(w.startMs).toISOString()}` });
+const limitKey = (w: Window) => LimitCounter.key({ uid: w.userId, action: w.action, window: new Date(w.startMs).toISOString() });
 
 export async function countSoFar(w: Window): Promise<number> {
   const out = await doc.send(new GetCommand({ TableName: config.tableName, Key: limitKey(w), ConsistentRead: true }));
