@@ -3,16 +3,16 @@
  * every area it sits in (grid, community, street, district, city; beat, station), so reading an
  * area's measures costs (areas x days) items however many reports there are.
  *
- * Now   PK KPI#<areaId>  SK NOW         open, overdue (gauges); `day` and that China day's counters
- *                                       (histograms as h:<name>:<minutes>); `n`, its writes so far;
- *                                       on a grid's item, w<yyyymmdd>:<reportId>: the last version
- *                                       of the report counted, by the day it was counted
- * Day   PK KPI#<areaId>  SK DAY#<day>   a day's counters once NOW has moved past it
+ * Keys: store/entities/kpi.ts (KpiNow, KpiDay).
+ * Now   open, overdue (gauges); `day` and that China day's counters (histograms as
+ *       h:<name>:<minutes>); `n`, its writes so far; on a grid's item, w<yyyymmdd>:<reportId>:
+ *       the last version of the report counted, by the day it was counted
+ * Day   a day's counters once NOW has moved past it
  *
  * Cost: one TransactWriteItems per stream batch (per group of up to GROUP reports), writing each
  * area's NOW item once however many of the batch's changes touch it — a day's counters live on
  * NOW until a later day arrives, so counters and gauges are one write; the day they belong to is
- * copied to DAY#<day> once, by the first change of a later day.
+ * copied to its Day item once, by the first change of a later day.
  *
  * Counted once: the report's grid's NOW item remembers the last version of each report it
  * counted, and every write of a batch is conditioned on those versions being older than the
@@ -25,14 +25,15 @@ import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
 import { transact, ConditionFailed, type TxItem } from '#store/tx';
 import { config } from '#config';
+import { KpiDay, KpiNow } from '#store/keys';
 import { chinaDay, isCounterKey, noDeltas, sumByArea, type AreaSums, type DayTotals, type KpiChange } from '#domain/kpi';
 
 type Item = Record<string, unknown>;
 
 const table = () => config.tableName;
-const dayKey = (areaId: string, day: string) => ({ PK: `KPI#${areaId}`, SK: `DAY#${day}` });
-const nowKey = (areaId: string) => ({ PK: `KPI#${areaId}`, SK: 'NOW' });
-const areaOf = (item: Item) => String(item.PK).slice('KPI#'.length);
+const dayKey = (areaId: string, day: string) => KpiDay.key({ areaId, day });
+const nowKey = (areaId: string) => KpiNow.key({ areaId });
+const areaOf = (item: Item) => KpiNow.idOf(item.PK) ?? '';
 
 /** Reports per transaction: keeps its condition expression and item count inside DynamoDB's limits. */
 const GROUP = 16;
@@ -271,7 +272,7 @@ export async function dayTotals(areaIds: string[], days: string[]): Promise<Map<
   const items = await statsGet([...areaIds.flatMap((a) => days.map((d) => dayKey(a, d))), ...areaIds.map(nowKey)]);
   const out = new Map<string, DayTotals[]>(areaIds.map((a) => [a, []]));
   for (const item of items) {
-    if (item.SK === 'NOW' && !wanted.has(String(item.day))) continue;
+    if (KpiNow.owns(item) && !wanted.has(String(item.day))) continue;
     out.get(areaOf(item))?.push(toTotals(item));
   }
   return out;
