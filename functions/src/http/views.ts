@@ -18,44 +18,40 @@ import type { ReportViewT } from '#http/schemas';
 const gcj = (p: { lat: number; lng: number }) => ({ ...fromWgs84(p, 'gcj02'), datum: 'gcj02' as const });
 const actorOf = (u: UserRecord): Actor => ({ id: u.id, role: u.role, areaIds: u.areaIds });
 
-/** What every view of a report shows, in lists and in full. */
-function common(r: ReportRecord) {
+/** What anyone may see of a report: what kind, what state, when, in which grid — nothing of anyone. */
+function outline(r: ReportRecord) {
   return {
     id: r.id,
-    version: r.version,
     status: r.status,
     statusName: STATUS_NAMES[r.status],
     category: r.category,
     categoryName: categoryOf(r.category)?.name ?? r.category,
-    address: r.address,
-    location: gcj(r.location),
     createdAt: r.createdAt,
     grid: { id: r.gridId, name: r.gridName },
+    followerCount: r.followerCount,
+  };
+}
+
+/** What every view of a report shows to someone who may open it, in lists and in full. */
+function common(r: ReportRecord) {
+  return {
+    ...outline(r),
+    version: r.version,
+    address: r.address,
+    location: gcj(r.location),
     beat: { id: r.beatId, name: r.beatName },
     lead: r.lead,
     assignee: r.assignee && { role: r.assignee.role, name: r.assignee.name },
-    followerCount: r.followerCount,
     rating: r.rating,
   };
 }
 
 /**
  * What anyone near a report may see of it without opening it ("我也遇到" for reports not theirs):
- * what kind, what state, when — no description, address, exact point or people.
+ * its outline and whether it is late — no description, address, exact point or people.
  */
 export function publicSummary(r: ReportRecord, now: Date) {
-  const c = clock(r, now);
-  return {
-    id: r.id,
-    status: r.status,
-    statusName: STATUS_NAMES[r.status],
-    category: r.category,
-    categoryName: categoryOf(r.category)?.name ?? r.category,
-    createdAt: r.createdAt,
-    grid: { id: r.gridId, name: r.gridName },
-    followerCount: r.followerCount,
-    overdue: c.overdue,
-  };
+  return { ...outline(r), overdue: clock(r, now).overdue };
 }
 
 export function summary(r: ReportRecord, viewer: UserRecord, areas: AreaRelation, now: Date) {
