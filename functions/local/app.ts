@@ -12,15 +12,24 @@ import { asAsyncInvocation } from '#local/async-invoke';
 import { demoUsers } from '#local/seed';
 import { ROLE_NAMES } from '#domain/roles';
 import type { WechatStandin } from '#local/wechat-standin';
-import { longTermTemplates } from '#notify/templates';
+import { configuredTemplates, templateContent, TEMPLATES } from '#notify/templates';
 export { createGateway } from '#local/gateway';
 
 /** S3 notifications invoke the photo function asynchronously: retried as Lambda would. */
 export const photoHandler = asAsyncInvocation('events-photos', photos);
 
-/** Staff templates are long-term subscriptions (government-service mini-programs may use them). */
+/**
+ * The stand-in plays this app's WeChat account: its template list is what the console would hold
+ * for the local templates (so the configuration check and the sends meet the same keys), and the
+ * demo users count as having the app open (they sign in with POST /v1/auth/dev, not through
+ * WeChat). Nobody has accepted a subscription: staff accept on a tap in the app, tests through
+ * the stand-in's `subscribe` and POST /v1/me/subscriptions.
+ */
 export function configureWechatStandin(w: WechatStandin, baseUrl: string): void {
-  for (const t of longTermTemplates()) w.control.longTerm(t);
+  w.control.setTemplates(
+    configuredTemplates().map((t) => ({ id: t.id, title: TEMPLATES.find((s) => s.kind === t.kind)!.title, longTerm: t.longTerm, keys: Object.keys(t.fields), content: templateContent(t) })),
+  );
+  for (const u of demoUsers()) if (u.openid) w.control.present(u.openid);
   // where WeChat pushes events (media-check verdicts): this system's own endpoint
   w.control.setMediaCallback(`${baseUrl}/v1/wechat/events`);
 }

@@ -1,7 +1,7 @@
 /**
  * Secrets, read once per container and refreshed every few minutes (so a rotation lands without
  * a deploy). In the cloud they come from Secrets Manager (TOKEN_SECRET_ARN: a plain string;
- * WECHAT_SECRET_ARN: JSON {appId, appSecret, pushToken}); on the local stack from the
+ * WECHAT_SECRET_ARN: JSON {appId, appSecret, pushToken, encodingAESKey?}); on the local stack from the
  * environment with local defaults. Outside the local stack nothing falls back to a default:
  * a missing secret is an error at the first request, not a silent weak key.
  *
@@ -9,12 +9,18 @@
  * that the getters are synchronous.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { aesKeyOf } from '#notify/wechat-push';
 
 export interface WechatCredentials {
   appId: string;
   appSecret: string;
   /** the message-push token WeChat signs its event pushes with */
   pushToken: string;
+  /**
+   * the message-push EncodingAESKey (43 characters), set when the console's 消息加解密方式 is
+   * 安全模式: pushes then arrive encrypted and only encrypted ones are accepted. null: plaintext mode.
+   */
+  encodingAESKey: string | null;
 }
 
 interface Loaded {
@@ -54,7 +60,10 @@ async function read(): Promise<Loaded> {
     appId: w.appId ?? process.env.WECHAT_APPID ?? (local() ? 'wx-local-appid' : ''),
     appSecret: w.appSecret ?? process.env.WECHAT_SECRET ?? (local() ? 'local-secret' : ''),
     pushToken: w.pushToken ?? process.env.WECHAT_PUSH_TOKEN ?? (local() ? 'local-push-token' : ''),
+    // no local default: the local stand-in pushes in plaintext unless a key is set for both sides
+    encodingAESKey: w.encodingAESKey || process.env.WECHAT_ENCODING_AES_KEY || null,
   };
+  if (wechat.encodingAESKey) aesKeyOf(wechat.encodingAESKey); // a malformed key fails here, not at the first push
   return { token, wechat, at: Date.now() };
 }
 
@@ -90,3 +99,6 @@ export function wechatCredentials(): WechatCredentials {
 
 /** The push token, or null when none is configured (then every push is refused). */
 export const wechatPushToken = (): string | null => current().wechat.pushToken || null;
+
+/** The push EncodingAESKey (safe mode), or null (plaintext mode). */
+export const wechatEncodingAESKey = (): string | null => current().wechat.encodingAESKey;

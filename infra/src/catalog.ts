@@ -19,8 +19,8 @@ import { SCHEDULES, type Schedule } from '../../functions/src/events/schedules.t
 
 export { ROUTES, SCHEDULES, type Route, type Schedule };
 export { TABLE_SCHEMA } from '../../functions/src/store/keys.ts';
-/** the subscribe-message template table: which env var carries which template id */
-export { TEMPLATES } from '../../functions/src/notify/templates.ts';
+/** the subscribe-message template table and the parser of its per-deployment configuration */
+export { TEMPLATES, TEMPLATES_ENV, parseTemplateConfig, TemplateConfigError } from '../../functions/src/notify/templates.ts';
 /** the business metrics the code counts (EMF) and the observability stack alarms on */
 export { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from '../../functions/src/metrics.ts';
 export { ORIGINALS_PREFIX, PHOTOS_PREFIX } from './prefixes.ts';

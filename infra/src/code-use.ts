@@ -33,6 +33,7 @@ export const SECRET_OF: Readonly<Record<string, SecretName | null>> = {
   tokenSecret: 'token',
   wechatCredentials: 'wechat',
   wechatPushToken: 'wechat',
+  wechatEncodingAESKey: 'wechat',
 };
 
 export const SECRETS_MODULE = 'functions/src/secrets.ts';

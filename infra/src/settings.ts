@@ -10,15 +10,16 @@
  *   certificateArn  … and its ACM certificate in the same region; both or neither
  *   alarmEmail      address subscribed to the alarm topic (optional)
  *   wechatAppId     the mini-program's AppID (public; the AppSecret goes to Secrets Manager)
- *   wechatTemplates subscribe-message template ids, `task=ID,progress=ID,survey=ID,escalation=ID`
- *                   (kinds from functions/src/notify/templates.ts)
+ *   wechatTemplates subscribe-message templates as JSON, one entry per kind with its id and
+ *                   keyword keys, as functions/src/notify/templates.ts reads WECHAT_TEMPLATES
+ *                   (checked here with the same parser, so a bad one fails synth)
  *   throttleRate / throttleBurst   HTTP API default route throttling (requests/s)
  *   logRetentionDays               function and access log retention
  *   bundle          false: stub code instead of esbuild bundles (infra tests only)
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { TEMPLATES } from './catalog.ts';
+import { parseTemplateConfig, TemplateConfigError, TEMPLATES_ENV } from './catalog.ts';
 
 export type Stage = 'dev' | 'prod';
 
@@ -29,7 +30,7 @@ export interface Settings {
   certificateArn?: string;
   alarmEmail?: string;
   wechatAppId?: string;
-  /** env var (WECHAT_TEMPLATE_*) -> template id */
+  /** WECHAT_TEMPLATES -> the checked configuration (JSON); empty when not given */
   wechatTemplateEnv: Record<string, string>;
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
@@ -81,13 +82,23 @@ export function readSettings(node: Node): Settings {
   const wechatAppId = str(node, 'wechatAppId');
   if (wechatAppId && !/^wx[0-9a-f]{16}$/.test(wechatAppId)) throw new Error(`context wechatAppId: "${wechatAppId}" is not a mini-program AppID (wx + 16 hex digits)`);
   const wechatTemplateEnv: Record<string, string> = {};
-  for (const pair of (str(node, 'wechatTemplates') ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
-    const [kind, id] = pair.split('=').map((x) => x.trim());
-    const template = TEMPLATES.find((t) => t.kind === kind);
-    if (!template || !id || !/^[\w-]{1,128}$/.test(id)) {
-      throw new Error(`context wechatTemplates: "${pair}" should be kind=templateId with kind one of ${TEMPLATES.map((t) => t.kind).join(', ')}`);
+  const templatesRaw: unknown = node.tryGetContext('wechatTemplates');
+  if (templatesRaw !== undefined && templatesRaw !== null && templatesRaw !== '') {
+    let parsed: unknown = templatesRaw;
+    if (typeof templatesRaw === 'string') {
+      try {
+        parsed = JSON.parse(templatesRaw);
+      } catch {
+        throw new Error('context wechatTemplates must be JSON: {"task": {"id": "…", "keys": {"thing1": "category", …}}, …}');
+      }
     }
-    wechatTemplateEnv[template.envVar] = id;
+    try {
+      parseTemplateConfig(parsed);
+    } catch (e) {
+      if (e instanceof TemplateConfigError) throw new Error(`context wechatTemplates: ${e.problems.join('; ')}`, { cause: e });
+      throw e;
+    }
+    wechatTemplateEnv[TEMPLATES_ENV] = JSON.stringify(parsed);
   }
 
   return {

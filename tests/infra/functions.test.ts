@@ -49,15 +49,22 @@ describe('functions stack', () => {
     }
   });
 
-  it('gives the AppID to WeChat callers and the template ids to the code that reads them, and nobody else', () => {
-    const w = synth({ wechatAppId: 'wx0123456789abcdef', wechatTemplates: 'task=T1,survey=T2' });
+  it('gives the AppID to WeChat callers and the template configuration to the code that reads it, and nobody else', () => {
+    const keys = { thing1: 'category', thing2: 'place', time3: 'deadline', thing4: 'note' };
+    const templates = JSON.stringify({
+      task: { id: 'T1', keys },
+      escalation: { id: 'T2', keys: { ...keys, time3: undefined, phrase3: 'status' } },
+      progress: { id: 'T3', longTerm: false, keys: { thing1: 'category', phrase2: 'status', time3: 'time' } },
+      survey: { id: 'T4', keys: { thing1: 'category', time2: 'time' } },
+    });
+    const w = synth({ wechatAppId: 'wx0123456789abcdef', wechatTemplates: templates });
     const withTemplates: string[] = [];
     for (const f of w.stacks.functions.functions) {
       const cfn = f.fn.node.defaultChild as any;
       const env = (w.templates.functions.findResources('AWS::Lambda::Function')[w.stacks.functions.getLogicalId(cfn)] as any).Properties.Environment.Variables;
       const expected = {
         ...(f.access.wechatSecret ? { WECHAT_APPID: 'wx0123456789abcdef' } : {}),
-        ...(f.access.templates ? { WECHAT_TEMPLATE_TASK: 'T1', WECHAT_TEMPLATE_SURVEY: 'T2' } : {}),
+        ...(f.access.templates ? { WECHAT_TEMPLATES: templates } : {}),
       };
       const wechatEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('WECHAT_') && k !== 'WECHAT_SECRET_ARN'));
       expect(wechatEnv, f.spec.name).toEqual(expected);
@@ -65,7 +72,10 @@ describe('functions stack', () => {
     }
     // the notifier sends with them, GET /v1/me offers them, POST /v1/auth/subscriptions checks them
     expect(withTemplates).toEqual(expect.arrayContaining(['events-stream', 'api-me', 'api-auth']));
-    expect(() => synth({ wechatTemplates: 'birthday=T3' })).toThrow(/kind one of/);
+    // the same parser the functions use: unknown kinds, missing kinds, keys that cannot carry their value
+    expect(() => synth({ wechatTemplates: 'task=T1' })).toThrow(/must be JSON/);
+    expect(() => synth({ wechatTemplates: JSON.stringify({ birthday: { id: 'T9', keys } }) })).toThrow(/unknown kind "birthday".*task: missing/);
+    expect(() => synth({ wechatTemplates: templates.replace('"phrase3":"status"', '"phrase3":"deadline"') })).toThrow(/phrase3 is a phrase field, which cannot carry deadline/);
     expect(() => synth({ wechatAppId: 'not-an-appid' })).toThrow(/AppID/);
   });
 

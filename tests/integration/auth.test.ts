@@ -94,11 +94,22 @@ describe('staff binding and phone numbers', () => {
     expect(bad.status).toBe(400);
   });
 
-  it('records subscribe-message grants for known templates only', async () => {
+  it('records subscribe-message grants for known templates only, and GET /v1/me reports what is held', async () => {
     const r = await login('dev:o-subscriber');
+    const granted = async () => (await stack.api.call('GET', '/v1/me', { headers: bearer(r.json.token) })).json.subscribeTemplates as { kind: string; granted: boolean }[];
+    expect((await granted()).filter((t) => t.granted)).toEqual([]);
     const ok = await stack.api.call('POST', '/v1/me/subscriptions', { headers: bearer(r.json.token), body: { templateIds: ['tpl-progress', 'tpl-survey'] } });
     expect(ok.status, ok.text).toBe(200);
     const bad = await stack.api.call('POST', '/v1/me/subscriptions', { headers: bearer(r.json.token), body: { templateIds: ['tpl-unknown'] } });
     expect(bad.status).toBe(400);
+    // GET /v1/me says what is held: one-time ones while a send is left, long-term ones once accepted
+    expect(await granted()).toEqual([
+      { kind: 'task', templateId: 'tpl-task', longTerm: true, granted: false },
+      { kind: 'escalation', templateId: 'tpl-escalation', longTerm: true, granted: false },
+      { kind: 'progress', templateId: 'tpl-progress', longTerm: false, granted: true },
+      { kind: 'survey', templateId: 'tpl-survey', longTerm: false, granted: true },
+    ]);
+    expect((await stack.api.call('POST', '/v1/me/subscriptions', { headers: bearer(r.json.token), body: { templateIds: ['tpl-task'] } })).status).toBe(200);
+    expect((await granted()).find((t) => t.kind === 'task')?.granted).toBe(true);
   });
 });

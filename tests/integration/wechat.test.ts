@@ -1,13 +1,18 @@
 /**
  * The WeChat client against the local WeChat stand-in, over real HTTP: stable-token caching and
- * refresh, subscribe-message quota and template-field rules, failure handling (5xx, -1, timeouts),
- * login and phone codes, content checks and the pushed media verdict, and the /dev/wechat page.
+ * refresh (and the force-refresh limits), subscribe messages as strictly as WeChat takes them (the
+ * account's templates and their keys, pages of the released app, one-time quotas, long-term
+ * acceptances, openids of this app), template-field rules, failure handling (5xx, -1, timeouts),
+ * login and phone codes, content checks (61010 for a user not seen lately) and the pushed media
+ * verdict in plaintext and safe mode, and the /dev/wechat page.
  * No DynamoDB here: a plain HTTP server hosts the stand-in, as the local gateway does.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createWechatStandin, type StandinState, type WechatStandin } from '../../functions/local/wechat-standin.ts';
+import { createWechatStandin, type AccountTemplate, type StandinState, type WechatStandin } from '../../functions/local/wechat-standin.ts';
+import { openPush, parseMediaCheckEvent } from '../../functions/src/notify/wechat-push.ts';
+import { checkTemplateList, parseTemplateConfig } from '../../functions/src/notify/templates.ts';
 
 type Client = typeof import('../../functions/src/notify/wechat.ts');
 
@@ -17,6 +22,19 @@ const SECRET = 'test-secret';
 const CLIENT_TIMEOUT_MS = 1500;
 const ONE_TIME = 'tpl_one_time_task';
 const LONG_TERM = 'tpl_long_term_task';
+const ALL_KINDS = 'tpl_all_kinds';
+/** the account's template list, as the console would hold it */
+const TEMPLATES: AccountTemplate[] = [
+  { id: ONE_TIME, title: '办理进度', longTerm: false, keys: ['thing1', 'phrase2', 'time3'] },
+  { id: LONG_TERM, title: '任务提醒', longTerm: true, keys: ['thing1', 'phrase2', 'time3'] },
+  { id: ALL_KINDS, title: '字段大全', longTerm: true, keys: ['thing1', 'phrase2', 'time3', 'character_string4', 'number5', 'name6', 'date7'] },
+];
+/** openids of this app (as if they had opened it): WeChat answers 40003 / 61010 for others */
+const USERS = ['o-worker-1', 'o-worker-2', 'o-worker-3', 'o-worker-4', 'o-worker-5', 'o-worker-6', 'o-worker-7', 'o-worker-8', 'o-resident-1'];
+/** the message-push EncodingAESKey of the safe-mode tests (43 characters, as the console makes them) */
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+/** the stand-in's clock runs this far ahead of the real one (time-limit tests move it) */
+let clockAhead = 0;
 
 let wx: Client;
 let standin: WechatStandin;
@@ -26,7 +44,7 @@ const pushes: { url: URL; body: string }[] = [];
 
 beforeAll(async () => {
   // Held replies last well past the client's timeout; the client gives up first.
-  standin = createWechatStandin({ appid: APPID, secret: SECRET, timeoutHoldMs: CLIENT_TIMEOUT_MS * 4 });
+  standin = createWechatStandin({ appid: APPID, secret: SECRET, timeoutHoldMs: CLIENT_TIMEOUT_MS * 4, templates: TEMPLATES, present: USERS, encodingAESKey: AES_KEY, push: { mode: 'plain' }, now: () => Date.now() + clockAhead });
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/media-callback') {
@@ -70,7 +88,14 @@ afterAll(async () => {
 
 beforeEach(() => {
   standin.control.reset();
-  standin.control.longTerm(LONG_TERM);
+  standin.control.setTemplates(TEMPLATES);
+  standin.control.setPush({ mode: 'plain', format: 'json' });
+  clockAhead = 0;
+  // the workers accepted the long-term templates (a tap in the app); one-time ones have no quota
+  for (const w of USERS.filter((u) => u.startsWith('o-worker'))) {
+    standin.control.subscribe(w, LONG_TERM);
+    standin.control.subscribe(w, ALL_KINDS);
+  }
   wx.resetWechatClient();
   pushes.length = 0;
 });
@@ -108,7 +133,7 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, tim
 const task = (touser: string, templateId: string, title = '楼道堆放杂物') => ({
   touser,
   templateId,
-  page: 'pages/task/index?id=r-1',
+  page: 'staff/task/index?id=r-1',
   data: wx.shapeTemplateData({
     thing1: { kind: 'thing', value: title },
     phrase2: { kind: 'phrase', value: '待处理' },
@@ -172,6 +197,24 @@ describe('stable access token', () => {
     expect(s.tokens.forceRefreshes).toBe(0);
   });
 
+  it('force_refresh: at most one per 30 s (a second within refreshes nothing) and 20 a day (then 45009)', async () => {
+    const first = await wx.getStableToken(true);
+    // within 30 s: the current token back, nothing invalidated
+    expect(await wx.getStableToken(true)).toBe(first);
+    expect((await state()).tokens.forceRefreshes).toBe(1);
+    for (let i = 2; i <= 20; i++) {
+      clockAhead += 31_000;
+      expect(await wx.getStableToken(true)).not.toBe(first);
+    }
+    clockAhead += 31_000;
+    const e = await wxError(wx.getStableToken(true));
+    expect([e.errcode, e.kind]).toEqual([45009, 'rate_limited']);
+    expect((await state()).tokens.forceRefreshes).toBe(20);
+    // a day later the quota is back
+    clockAhead += 24 * 3600_000;
+    await wx.getStableToken(true);
+  });
+
   it('retries a token rejection only once: a second 40001 is an auth error', async () => {
     standin.control.failNext({ kind: '40001', api: 'send', count: 2 });
     const e = await wxError(wx.sendSubscribeMessage(task('o-worker-1', LONG_TERM)));
@@ -203,10 +246,77 @@ describe('subscribe messages', () => {
     expect((await wxError(wx.sendSubscribeMessage(task('o-worker-2', ONE_TIME)))).kind).toBe('quota');
   });
 
-  it('a long-term template needs no grant', async () => {
+  it('a long-term template needs an accepted subscription: 43101 until the user accepts, then every send, until it is switched off', async () => {
+    standin.control.unsubscribe('o-worker-4', LONG_TERM);
+    expect([(await wxError(wx.sendSubscribeMessage(task('o-worker-4', LONG_TERM)))).errcode]).toEqual([43101]);
+    await control({ subscribe: { openid: 'o-worker-4', templateId: LONG_TERM } });
     await wx.sendSubscribeMessage(task('o-worker-4', LONG_TERM));
     await wx.sendSubscribeMessage(task('o-worker-4', LONG_TERM));
-    expect(delivered(await state())).toHaveLength(2);
+    const s = await state();
+    expect(delivered(s)).toHaveLength(2);
+    expect(s.accepted).toContainEqual({ openid: 'o-worker-4', templateId: LONG_TERM });
+    expect(s.quotas).toEqual([]); // nothing counted: a long-term acceptance is not used up
+    // switched off in WeChat's settings
+    await control({ unsubscribe: { openid: 'o-worker-4', templateId: LONG_TERM } });
+    const off = await wxError(wx.sendSubscribeMessage(task('o-worker-4', LONG_TERM)));
+    expect([off.errcode, off.kind]).toEqual([43101, 'quota']);
+  });
+
+  it('refuses a page the released app does not have (41030), judged by the built app.json or the page table', async () => {
+    const { pages } = await state();
+    expect(pages).toEqual(expect.arrayContaining(['pages/detail/index', 'staff/task/index']));
+    const e = await wxError(wx.sendSubscribeMessage({ ...task('o-worker-1', LONG_TERM), page: 'pages/task/index?id=r-1' }));
+    expect([e.errcode, e.kind, e.retryable]).toEqual([41030, 'other', false]);
+    expect(e.errmsg).toMatch(/^invalid page rid: /);
+    // a leading slash and a query are fine; the developer and trial versions are not checked
+    await wx.sendSubscribeMessage({ ...task('o-worker-1', LONG_TERM), page: '/staff/task/index?id=r-1&from=push' });
+    await wx.sendSubscribeMessage({ ...task('o-worker-1', LONG_TERM), page: 'staff/new/index', miniprogramState: 'developer' });
+    // an app released without the staff sub-package
+    await control({ pages: pages.filter((p) => !p.startsWith('staff/')) });
+    expect((await wxError(wx.sendSubscribeMessage(task('o-worker-1', LONG_TERM)))).errcode).toBe(41030);
+    await control({ pages });
+  });
+
+  it("refuses keys the account's template does not have, and a keyword left out (47003); template ids and openids not of this app", async () => {
+    const extra = { ...task('o-worker-1', LONG_TERM) };
+    extra.data = { ...extra.data, thing4: { value: '多出来的字段' } };
+    const e = await wxError(wx.sendSubscribeMessage(extra));
+    expect([e.errcode, e.kind, e.retryable]).toEqual([47003, 'other', false]);
+    expect(e.errmsg).toMatch(/^argument invalid! data\.thing4 is not a keyword of the template rid: /);
+    const short = { ...task('o-worker-1', LONG_TERM) };
+    short.data = { thing1: short.data.thing1!, phrase2: short.data.phrase2! };
+    expect((await wxError(wx.sendSubscribeMessage(short))).errmsg).toMatch(/^argument invalid! data\.time3\.value is emtpy rid: /);
+    expect((await wxError(wx.sendSubscribeMessage(task('o-worker-1', 'tpl_not_in_the_account')))).errcode).toBe(40037);
+    // an openid that never signed in to this app
+    expect((await wxError(wx.sendSubscribeMessage(task('o-stranger', LONG_TERM)))).errcode).toBe(40003);
+    await wx.code2Session('dev:o-stranger');
+    standin.control.subscribe('o-stranger', LONG_TERM);
+    await wx.sendSubscribeMessage(task('o-stranger', LONG_TERM));
+    expect(delivered(await state())).toHaveLength(1);
+  });
+
+  it("lists the account's templates (getTemplateList); a configuration that does not match is found before any send", async () => {
+    const list = await wx.getTemplateList();
+    expect(list.find((t) => t.id === LONG_TERM)).toEqual({ id: LONG_TERM, title: '任务提醒', content: 'thing1:{{thing1.DATA}}\nphrase2:{{phrase2.DATA}}\ntime3:{{time3.DATA}}\n', longTerm: true, keys: ['thing1', 'phrase2', 'time3'] });
+    expect(list.find((t) => t.id === ONE_TIME)?.longTerm).toBe(false);
+    const keys = { thing1: 'category', phrase2: 'status', time3: 'time' };
+    const config = (over: Record<string, unknown> = {}) =>
+      parseTemplateConfig({ task: { id: LONG_TERM, keys }, escalation: { id: ALL_KINDS, keys: { thing1: 'category' } }, progress: { id: ONE_TIME, keys }, survey: { id: ONE_TIME + 'x', keys }, ...over });
+    const { problems } = checkTemplateList(config(), list);
+    expect(problems).toEqual([
+      `escalation: keyword phrase2 of template ${ALL_KINDS} is not configured (nothing would fill it)`,
+      `escalation: keyword time3 of template ${ALL_KINDS} is not configured (nothing would fill it)`,
+      `escalation: keyword character_string4 of template ${ALL_KINDS} is not configured (nothing would fill it)`,
+      `escalation: keyword number5 of template ${ALL_KINDS} is not configured (nothing would fill it)`,
+      `escalation: keyword name6 of template ${ALL_KINDS} is not configured (nothing would fill it)`,
+      `escalation: keyword date7 of template ${ALL_KINDS} is not configured (nothing would fill it)`,
+      `survey: template ${ONE_TIME}x is not in the account's template list`,
+    ]);
+    expect(checkTemplateList(config({ progress: { id: ONE_TIME, longTerm: true, keys: { ...keys, thing4: 'note' } } }), list).problems).toContain(`progress: template ${ONE_TIME} has no keyword thing4`);
+    expect(checkTemplateList(config({ progress: { id: ONE_TIME, longTerm: true, keys } }), list).problems).toContain(`progress: template ${ONE_TIME} is one-time in the account, configured as long-term`);
+    // WeChat lists some templates without content: their keys cannot be checked
+    standin.control.setTemplates(TEMPLATES.map((t) => (t.id === ONE_TIME ? { ...t, content: '' } : t)));
+    expect(checkTemplateList(config(), await wx.getTemplateList()).unchecked).toEqual(['progress']);
   });
 
   it('3 × 5xx give three busy errors, then the 4th call succeeds', async () => {
@@ -264,7 +374,7 @@ describe('subscribe messages', () => {
     expect(data.time3!.value).toBe('2026年05月01日 08:30'); // Beijing time
     expect(data.number5!.value).toBe('1024');
     expect(data.date7!.value).toBe('2026年05月01日');
-    await wx.sendSubscribeMessage({ touser: 'o-worker-7', templateId: LONG_TERM, data });
+    await wx.sendSubscribeMessage({ touser: 'o-worker-7', templateId: ALL_KINDS, data });
     expect(standin.messages().at(-1)).toMatchObject({ errcode: 0, data });
 
     // phrase: at most 5 Chinese characters, never cut (a cut status word changes its meaning)
@@ -292,8 +402,8 @@ describe('subscribe messages', () => {
   });
 
   it('/dev/wechat lists each message with its fields, HTML-escaped', async () => {
-    const data = wx.shapeTemplateData({ thing1: { kind: 'thing', value: '<script>alert(1)</script>' }, phrase2: { kind: 'phrase', value: '待处理' } });
-    await wx.sendSubscribeMessage({ touser: 'o-worker-8', templateId: LONG_TERM, page: 'pages/task/index?id=r-1&from=push', data });
+    const data = wx.shapeTemplateData({ thing1: { kind: 'thing', value: '<script>alert(1)</script>' }, phrase2: { kind: 'phrase', value: '待处理' }, time3: { kind: 'time', value: '2026-05-01T00:30:00Z' } });
+    await wx.sendSubscribeMessage({ touser: 'o-worker-8', templateId: LONG_TERM, page: 'staff/task/index?id=r-1&from=push', data });
     await wxError(wx.sendSubscribeMessage({ touser: 'o-worker-8', templateId: ONE_TIME, data }));
     await wx.code2Session('dev:o-resident-1');
     await wx.getPhoneNumber('phone:13800138000');
@@ -306,7 +416,7 @@ describe('subscribe messages', () => {
     expect(html).toContain('订阅消息');
     expect(html).toContain('o-worker-8');
     expect(html).toContain(LONG_TERM);
-    expect(html).toContain('pages/task/index?id=r-1&amp;from=push');
+    expect(html).toContain('staff/task/index?id=r-1&amp;from=push');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/s…');
     expect(html).not.toContain('<script>alert');
     expect(html).toContain('待处理');
@@ -377,6 +487,44 @@ describe('content security', () => {
     const check = await until(async () => (await state()).mediaChecks.find((c) => c.traceId === traceId && c.delivery === 'kept'));
     expect(wx.parseMediaCheckEvent(check.event)).toEqual({ traceId, suggest: 'pass', label: 100 });
     expect(pushes).toHaveLength(0);
+  });
+
+  it('61010 for a user who has not opened the mini-program in the last 2 hours (never signed in, or too long ago)', async () => {
+    const stale = await wxError(wx.msgSecCheck({ openid: 'o-resident-new', scene: 2, content: '楼道堆物' }));
+    expect([stale.errcode, stale.kind]).toEqual([61010, 'other']);
+    await wx.code2Session('dev:o-resident-new');
+    expect(await wx.msgSecCheck({ openid: 'o-resident-new', scene: 2, content: '楼道堆物' })).toMatchObject({ suggest: 'pass' });
+    expect((await wx.mediaCheckAsync({ openid: 'o-resident-new', scene: 3, mediaUrl: 'https://photos.example.com/p.jpg' })).traceId).toBeTruthy();
+    clockAhead += 2 * 3600_000 + 1000;
+    expect((await wxError(wx.mediaCheckAsync({ openid: 'o-resident-new', scene: 3, mediaUrl: 'https://photos.example.com/p.jpg' }))).errcode).toBe(61010);
+  });
+
+  it('pushes verdicts in safe mode, XML or JSON: msg_signature and encrypted body only, opened with the EncodingAESKey', async () => {
+    await control({ mediaCallback: `${base}/media-callback`, mediaDelayMs: 10, push: { mode: 'safe', format: 'xml' } });
+    const open = (p: { url: URL; body: string }, key: string | null = AES_KEY) =>
+      openPush({ query: Object.fromEntries(p.url.searchParams), body: p.body, token: 'local-push-token', encodingAESKey: key, appId: APPID });
+    const risky = await wx.mediaCheckAsync({ openid: 'o-resident-1', scene: 3, mediaUrl: 'https://photos.example.com/r-9/risky.jpg' });
+    const xml = await until(() => pushes.find((p) => p.url.searchParams.get('encrypt_type') === 'aes'));
+    expect(xml.body).toMatch(/^<xml><ToUserName><!\[CDATA\[gh_local_standin\]\]><\/ToUserName><Encrypt><!\[CDATA\[[A-Za-z0-9+/=]+\]\]><\/Encrypt><\/xml>$/);
+    expect(xml.body).not.toContain(risky.traceId);
+    expect(xml.url.searchParams.get('msg_signature')).toMatch(/^[0-9a-f]{40}$/);
+    expect(parseMediaCheckEvent(open(xml))).toEqual({ traceId: risky.traceId, suggest: 'risky', label: 20002 });
+    // refused: in plaintext mode (no key), with another token, for another appid
+    expect(() => open(xml, null)).toThrow(/no EncodingAESKey/);
+    expect(() => openPush({ query: Object.fromEntries(xml.url.searchParams), body: xml.body, token: 'other', encodingAESKey: AES_KEY, appId: APPID })).toThrow(/msg_signature/);
+    expect(() => openPush({ query: Object.fromEntries(xml.url.searchParams), body: xml.body, token: 'local-push-token', encodingAESKey: AES_KEY, appId: 'wx-other' })).toThrow(/another appid/);
+
+    // JSON envelope; a photo WeChat could not download: errcode -1008, no result
+    pushes.length = 0;
+    await control({ push: { format: 'json' } });
+    const lost = await wx.mediaCheckAsync({ openid: 'o-resident-1', scene: 3, mediaUrl: 'https://photos.example.com/r-9/unfetchable.jpg' });
+    const json = await until(() => pushes[0]);
+    expect(Object.keys(JSON.parse(json.body) as object)).toEqual(['ToUserName', 'Encrypt']);
+    const event = open(json);
+    expect(event).toMatchObject({ Event: 'wxa_media_check', trace_id: lost.traceId, errcode: -1008, version: 2 });
+    expect(event.result).toBeUndefined();
+    expect(parseMediaCheckEvent(event)).toEqual({ traceId: lost.traceId, error: { errcode: -1008, errmsg: 'media download failed' } });
+    expect((await state()).mediaChecks.find((c) => c.traceId === lost.traceId)).toMatchObject({ errcode: -1008, delivery: 'delivered' });
   });
 
   it('control rejects unknown commands with 400', async () => {

@@ -7,8 +7,6 @@
 import { createHash } from 'node:crypto';
 import { DomainError, notFound } from '#domain/errors';
 import { code2Session, getPhoneNumber, isWechatError, type WechatError } from '#notify/wechat';
-import { knownTemplateIds } from '#notify/templates';
-import { addGrants } from '#store/grants';
 import { bindOpenid, createUserIfAbsent, getUser, inviteTarget, setProfileFields, userByOpenid, type UserRecord } from '#store/users';
 import { ConditionFailed } from '#store/tx';
 import { auditEntry, auditPut } from '#store/audit';
@@ -95,11 +93,5 @@ export async function bindPhone(user: UserRecord, code: string): Promise<string>
   return p.purePhoneNumber;
 }
 
-/** Records the one-time grants the user just accepted in requestSubscribeMessage. */
-export async function recordGrants(user: UserRecord, templateIds: string[]): Promise<number> {
-  const known = knownTemplateIds();
-  const unknown = templateIds.filter((t) => !known.includes(t));
-  if (unknown.length) throw new DomainError('invalid_input', `未知的订阅消息模板：${unknown.join(', ')}`, { unknown });
-  await addGrants(user.id, templateIds);
-  return templateIds.length;
-}
+/** Grants the user just accepted in requestSubscribeMessage (one-time counted, long-term accepted). */
+export { recordGrants } from '#flows/subscriptions';

@@ -54,16 +54,27 @@ export async function startMediaCheck(uploadId: string, ownerId: string): Promis
   }
 }
 
-/** A verdict arrived: record it on the upload and, if it is already on a report, there too. */
+/**
+ * A verdict arrived: record it on the upload and, if it is already on a report, there too. A
+ * check WeChat could not finish (a non-zero errcode, e.g. -1008: it could not download the image)
+ * is not left pending: the photo is 'unchecked', with WeChat's reason, and a person reviews it.
+ */
 export async function onMediaVerdict(v: MediaCheckVerdict): Promise<boolean> {
   const uploadId = await uploadOfTrace(v.traceId);
   if (!uploadId) return false;
-  await markUpload(uploadId, { moderation: v.suggest });
+  const verdict: Verdict = 'error' in v ? 'unchecked' : v.suggest;
+  if ('error' in v) {
+    const note = `wechat ${v.error.errcode}${v.error.errmsg ? ` ${v.error.errmsg}` : ''}`.slice(0, 200);
+    logger.warn('media check gave no verdict; photo left for review', { uploadId, traceId: v.traceId, errcode: v.error.errcode });
+    await markUpload(uploadId, { moderation: verdict, moderationNote: note });
+  } else {
+    await markUpload(uploadId, { moderation: verdict });
+  }
   const upload = await getUpload(uploadId);
   if (!upload?.usedBy) return true;
   const report = await getReportRecord(upload.usedBy);
   if (!report) return true;
-  const m: Moderation = { text: report.moderation?.text ?? 'pass', photos: { ...(report.moderation?.photos ?? {}), [uploadId]: v.suggest }, reviewed: report.moderation?.reviewed ?? null };
+  const m: Moderation = { text: report.moderation?.text ?? 'pass', photos: { ...(report.moderation?.photos ?? {}), [uploadId]: verdict }, reviewed: report.moderation?.reviewed ?? null };
   await setReportModeration(report.id, m);
   if (needsReview(m)) await enqueue(report);
   return true;

@@ -19,6 +19,8 @@ import type { HandlerKey, Route, RowOf } from '#http/routes';
 
 export interface RequestCtx {
   body: unknown;
+  /** the request body as sent (a route without a JSON body schema reads its own format: WeChat's XML pushes) */
+  rawBody?: string | undefined;
   query: unknown;
   params: unknown;
   user: UserRecord | null;
@@ -114,6 +116,7 @@ const parse = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGat
     }
     carrier.wsb = {
       body: validate(route.body, body, 'body'),
+      rawBody: raw,
       query: validate(route.query, { ...(event.queryStringParameters ?? {}) }, 'query'),
       params: validate(route.params, { ...(event.pathParameters ?? {}) }, 'path'),
       user,

@@ -93,8 +93,12 @@ export const WechatPushQuery = z.object({
   timestamp: z.string().max(20),
   nonce: z.string().max(100),
   echostr: z.string().max(200).optional(),
+  // safe mode (安全模式): the body is encrypted and msg_signature covers it
+  encrypt_type: z.string().max(16).optional(),
+  msg_signature: z.string().max(100).optional(),
+  // WeChat adds the sender's openid to some pushes; not used
+  openid: z.string().max(128).optional(),
 });
-export const WechatEventBody = z.looseObject({ Event: z.string().max(64) });
 
 export const StaffQuery = z.object({ areaId: Id, role: z.enum(['grid_worker', 'grid_leader', 'police_officer']).optional() });
 

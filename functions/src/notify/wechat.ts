@@ -17,7 +17,9 @@
  *   miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html
  * - mediaCheckAsync v2     POST /wxa/media_check_async, result pushed as event wxa_media_check
  *   miniprogram/dev/OpenApiDoc/sec-center/sec-check/mediaCheckAsync.html
- * - message push signature miniprogram/dev/framework/server-ability/message-push.html
+ * - getTemplateList        GET  /wxaapi/newtmpl/gettemplate
+ *   miniprogram/dev/OpenApiDoc/mp-message-management/subscribe-message/getTemplateList.html
+ * - message push (signature, safe mode): notify/wechat-push.ts
  *
  * Configuration (read once, lazily, so tests can set the environment before the first call):
  * WECHAT_API_BASE (default https://api.weixin.qq.com), WECHAT_TIMEOUT_MS (default 5000); the
@@ -26,8 +28,13 @@
  * Nothing here logs: URLs carry the secret or the access token and bodies carry personal data.
  * Errors carry the API name, WeChat's errcode and errmsg (which includes WeChat's `rid`).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { loadSecrets, wechatCredentials } from '#secrets';
+import type { TemplateData } from '#notify/template-fields';
+
+// The template-field rules and the message-push format live in their own modules (pure, shared
+// with the template table and the stand-in); re-exported so callers keep one import.
+export * from '#notify/template-fields';
+export { parseMediaCheckEvent, pushSignature, verifyPushSignature, type MediaCheckVerdict } from '#notify/wechat-push';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -72,7 +79,7 @@ export function resetWechatClient(): void {
 
 export type WechatErrorKind = 'invalid_code' | 'rate_limited' | 'blocked' | 'busy' | 'auth' | 'quota' | 'other';
 
-export type WechatApi = 'token' | 'jscode2session' | 'phone' | 'send' | 'msg_sec_check' | 'media_check_async';
+export type WechatApi = 'token' | 'jscode2session' | 'phone' | 'send' | 'template_list' | 'msg_sec_check' | 'media_check_async';
 
 /**
  * The errcodes this client gives a meaning to. `source` is the page the code was taken from;
@@ -92,7 +99,7 @@ export const WECHAT_ERRCODES: Readonly<Record<number, { kind: WechatErrorKind; m
   40226: { kind: 'blocked', meaning: 'code blocked: 高风险等级用户,小程序登录拦截', source: 'code2Session' },
   45011: { kind: 'rate_limited', meaning: 'api minute-quota reach limit, must slower, retry next minute', source: 'code2Session' },
   45009: { kind: 'rate_limited', meaning: 'reach max api daily quota limit', source: 'global codes; getStableAccessToken' },
-  43101: { kind: 'quota', meaning: 'user refuse to accept the msg (no subscription left, or unsubscribed)', source: 'sendMessage' },
+  43101: { kind: 'quota', meaning: 'user refuse to accept the msg (no subscription left, never accepted, or switched off)', source: 'sendMessage' },
   40003: { kind: 'other', meaning: 'invalid openid (touser 为空或者不正确)', source: 'sendMessage, msgSecCheck' },
   40037: { kind: 'other', meaning: 'invalid template_id', source: 'sendMessage' },
   41030: { kind: 'other', meaning: 'invalid page (must exist in the released mini-program)', source: 'sendMessage' },
@@ -318,8 +325,6 @@ export async function getPhoneNumber(code: string): Promise<WechatPhone> {
 // Subscribe messages
 // ---------------------------------------------------------------------------------------------
 
-export type TemplateData = Record<string, { value: string }>;
-
 export interface SubscribeMessage {
   touser: string;
   templateId: string;
@@ -333,10 +338,13 @@ export interface SubscribeMessage {
 }
 
 /**
- * sendMessage. Throws WechatError: kind 'quota' on 43101 (no subscription left for this user and
- * template, or the user turned it off) — fall back to the in-app inbox; kind 'busy' on -1, 5xx
- * and timeouts — retry with backoff (a timed-out send may still have been delivered); kind
- * 'other' on 47003 etc. — a bug on our side, do not retry. 40001/42001 are retried once here.
+ * sendMessage. Throws WechatError: kind 'quota' on 43101 (no subscription for this user and
+ * template: a one-time grant used up, a long-term one never accepted or switched off) — fall
+ * back to the in-app inbox; kind 'busy' on -1, 5xx and timeouts — retry with backoff (a
+ * timed-out send may still have been delivered); kind 'other' on 47003 (a value or key that does
+ * not fit the template), 41030 (a page the released app lacks), 40037 (a template id not of this
+ * account), 40003 (an openid not of this app) — final, retrying cannot cure it. 40001/42001 are
+ * retried once here.
  */
 export async function sendSubscribeMessage(msg: SubscribeMessage): Promise<void> {
   const body: Record<string, unknown> = { touser: msg.touser, template_id: msg.templateId, data: msg.data };
@@ -344,6 +352,32 @@ export async function sendSubscribeMessage(msg: SubscribeMessage): Promise<void>
   if (msg.miniprogramState !== undefined) body.miniprogram_state = msg.miniprogramState;
   if (msg.lang !== undefined) body.lang = msg.lang;
   await callWithToken({ api: 'send', method: 'POST', path: '/cgi-bin/message/subscribe/send', body });
+}
+
+/** One template of the account's personal template list (个人模板列表). */
+export interface PrivateTemplate {
+  /** priTmplId: what sendMessage takes as template_id */
+  id: string;
+  title: string;
+  /** e.g. "事项名称:{{thing1.DATA}}\n处理时限:{{time3.DATA}}\n"; may be empty (then keys is too) */
+  content: string;
+  /** type 3 is a long-term subscription (长期订阅), 2 one-time (一次性订阅) */
+  longTerm: boolean;
+  /** the keyword keys in content, in order (thing1, time3, …) */
+  keys: string[];
+}
+
+/** The keyword keys of a template's content: `{{thing1.DATA}}` -> thing1. */
+export const templateKeysOf = (content: string): string[] => [...content.matchAll(/\{\{\s*([A-Za-z_]+\d+)\.DATA\s*\}\}/g)].map((m) => m[1]!);
+
+/** getTemplateList: the templates added to this account in the console, with their keyword keys. */
+export async function getTemplateList(): Promise<PrivateTemplate[]> {
+  const json = await callWithToken({ api: 'template_list', method: 'GET', path: '/wxaapi/newtmpl/gettemplate' });
+  if (!Array.isArray(json.data)) throw new WechatError('template_list', -2, 'response is missing "data"', 'other');
+  return (json.data as Json[]).map((t) => {
+    const content = typeof t.content === 'string' ? t.content : '';
+    return { id: str(t, 'priTmplId', 'template_list'), title: typeof t.title === 'string' ? t.title : '', content, longTerm: Number(t.type) === 3, keys: templateKeysOf(content) };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,320 +444,3 @@ export async function mediaCheckAsync(input: { openid: string; mediaUrl: string;
   return { traceId: str(json, 'trace_id', 'media_check_async') };
 }
 
-export interface MediaCheckVerdict {
-  traceId: string;
-  suggest: SecSuggest;
-  label: number;
-}
-
-/**
- * Read a `wxa_media_check` push (JSON mode, already decrypted if safe mode is on). Accepts the
- * parsed object or the raw JSON text. v2 events carry result {suggest, label} (label sometimes as
- * a string); v1 events carry only isrisky 0/1, read as pass/100 or risky/21000.
- */
-export function parseMediaCheckEvent(body: unknown): MediaCheckVerdict {
-  const obj: unknown = typeof body === 'string' ? JSON.parse(body) : body;
-  if (!obj || typeof obj !== 'object') throw new Error('wxa_media_check: body is not an object');
-  const e = obj as Json;
-  if (e.Event !== 'wxa_media_check') throw new Error(`wxa_media_check: unexpected Event ${String(e.Event)}`);
-  if (typeof e.trace_id !== 'string' || e.trace_id === '') throw new Error('wxa_media_check: missing trace_id');
-  const result = e.result as Json | undefined;
-  if (result && typeof result === 'object') {
-    const label = Number(result.label);
-    if (!Number.isFinite(label)) throw new Error('wxa_media_check: result.label is not a number');
-    const suggest = result.suggest;
-    if (suggest !== 'pass' && suggest !== 'review' && suggest !== 'risky') throw new Error(`wxa_media_check: unexpected suggest ${String(suggest)}`);
-    return { traceId: e.trace_id, suggest, label };
-  }
-  if (e.isrisky === 0 || e.isrisky === 1) {
-    return { traceId: e.trace_id, suggest: e.isrisky === 1 ? 'risky' : 'pass', label: e.isrisky === 1 ? 21000 : 100 };
-  }
-  throw new Error('wxa_media_check: no result');
-}
-
-/**
- * Message-push signature check: sha1 of the sorted [token, timestamp, nonce] joined, hex, compared
- * with the `signature` query parameter (message-push.html, "验证消息的确来自微信服务器").
- */
-export function verifyPushSignature(q: { signature?: string | null; timestamp?: string | null; nonce?: string | null }, token: string): boolean {
-  if (!q.signature || !q.timestamp || !q.nonce) return false;
-  const expected = createHash('sha1').update([token, q.timestamp, q.nonce].sort().join('')).digest('hex');
-  const a = Buffer.from(expected);
-  const b = Buffer.from(q.signature.toLowerCase());
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/** The signature WeChat would send for (token, timestamp, nonce); the stand-in uses it. */
-export function pushSignature(token: string, timestamp: string, nonce: string): string {
-  return createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
-}
-
-// ---------------------------------------------------------------------------------------------
-// Subscribe-message template fields
-// ---------------------------------------------------------------------------------------------
-
-/**
- * The parameter kinds of sendMessage's "订阅消息参数值内容限制说明". A template's keys are the kind
- * plus a number (thing1, time3, character_string12, number01), so the key says the kind.
- * enum.DATA is left out: its values come from the template's own list.
- */
-export type TemplateFieldKind =
-  | 'thing'
-  | 'number'
-  | 'letter'
-  | 'symbol'
-  | 'character_string'
-  | 'time'
-  | 'date'
-  | 'amount'
-  | 'phone_number'
-  | 'car_number'
-  | 'name'
-  | 'phrase';
-
-export interface TemplateFieldRule {
-  kind: TemplateFieldKind;
-  /** WeChat's wording, for error messages and the dev page */
-  limit: string;
-  /** in characters (code points; one Chinese character counts as one) */
-  maxLength: number;
-  /** may the shaper cut it and end with '…'? (false: a cut would change the meaning or break the format) */
-  truncate: boolean;
-  test(value: string): boolean;
-}
-
-const HAN = /\p{Script=Han}/u;
-const ONLY_HAN = /^\p{Script=Han}+$/u;
-const CONTROL = /\p{Cc}/u;
-/** "符号表示除中文、英文、数字外的常见符号,不能带有换行等控制字符" — printable, not a letter, digit or Han. */
-const SYMBOL = /^[^\p{L}\p{N}\p{Cc}\s]$/u;
-const len = (s: string) => Array.from(s).length;
-
-// Dates and times: "时间格式支持HH:MM:SS或者HH:MM。日期包含年月日,为y年m月d日,y年m月、m月d日格式,或者用
-// '-'、'/'、'.'符号连接,如2018-01-01,2018/01/01,2018.01.01,2018-01,01-01", ranges joined with "~".
-const Y = '\\d{4}';
-const M = '(?:0?[1-9]|1[0-2])';
-const D = '(?:0?[1-9]|[12]\\d|3[01])';
-const DATE_PART = `(?:${Y}年${M}月${D}日|${Y}年${M}月|${M}月${D}日|${Y}([-/.])${M}\\1${D}|${Y}[-/.]${M}|${M}-${D})`;
-const TIME_PART = '(?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?';
-const TIME_POINT = `(?:${DATE_PART}\\s*)?${TIME_PART}`;
-const DATE_POINT = `${DATE_PART}(?:\\s*${TIME_PART})?`;
-// The back-reference numbering restarts per point, so build each side of a range separately.
-const range = (point: string) => new RegExp(`^${point}(?:\\s*~\\s*${point.replace('\\1', '\\2')})?$`);
-const TIME_RE = range(TIME_POINT);
-const DATE_RE = range(DATE_POINT);
-
-export const TEMPLATE_FIELD_RULES: Readonly<Record<TemplateFieldKind, TemplateFieldRule>> = {
-  thing: {
-    kind: 'thing',
-    limit: '20个以内字符,可汉字、数字、字母或符号组合',
-    maxLength: 20,
-    truncate: true,
-    test: (v) => len(v) >= 1 && len(v) <= 20 && !CONTROL.test(v),
-  },
-  number: {
-    kind: 'number',
-    limit: '32位以内数字,只能数字,可带小数',
-    maxLength: 32,
-    truncate: false,
-    test: (v) => /^\d+(?:\.\d+)?$/.test(v) && v.replace('.', '').length <= 32,
-  },
-  letter: { kind: 'letter', limit: '32位以内字母,只能字母', maxLength: 32, truncate: false, test: (v) => /^[A-Za-z]{1,32}$/.test(v) },
-  symbol: {
-    kind: 'symbol',
-    limit: '5位以内符号,只能符号',
-    maxLength: 5,
-    truncate: false,
-    test: (v) => len(v) >= 1 && len(v) <= 5 && Array.from(v).every((c) => SYMBOL.test(c)),
-  },
-  character_string: {
-    kind: 'character_string',
-    limit: '32位以内数字、字母或符号,可数字、字母或符号组合',
-    maxLength: 32,
-    truncate: true,
-    // ASCII letters, digits and printable symbols (no space), plus the ellipsis the shaper may add.
-    test: (v) => /^[\x21-\x7e…]{1,32}$/.test(v),
-  },
-  time: {
-    kind: 'time',
-    limit: '24小时制时间格式(支持+年月日),支持时间段(两个时间点之间用“~”连接),例如 15:01 或 2019年10月1日 15:01',
-    maxLength: 64,
-    truncate: false,
-    test: (v) => TIME_RE.test(v),
-  },
-  date: {
-    kind: 'date',
-    limit: '年月日格式(支持+24小时制时间),支持时间段(用“~”连接),例如 2019年10月1日 或 2019年10月1日 15:01',
-    maxLength: 64,
-    truncate: false,
-    test: (v) => DATE_RE.test(v),
-  },
-  amount: {
-    kind: 'amount',
-    limit: '1个币种符号+10位以内纯数字,可带小数,结尾可带“元”',
-    maxLength: 14,
-    truncate: false,
-    test: (v) => {
-      const m = /^[¥￥$€£]?(\d+(?:\.\d+)?)元?$/u.exec(v);
-      return !!m && m[1]!.replace('.', '').length <= 10;
-    },
-  },
-  phone_number: {
-    kind: 'phone_number',
-    limit: '17位以内,数字、符号',
-    maxLength: 17,
-    truncate: false,
-    test: (v) => /^[0-9+\-()#*]{1,17}$/.test(v),
-  },
-  car_number: {
-    kind: 'car_number',
-    limit: '8位以内,第一位与最后一位可为汉字,其余为字母或数字',
-    maxLength: 8,
-    truncate: false,
-    test: (v) => len(v) <= 8 && /^[\p{Script=Han}A-Z0-9][A-Z0-9]*[\p{Script=Han}A-Z0-9]?$/u.test(v),
-  },
-  name: {
-    kind: 'name',
-    limit: '10个以内纯汉字或20个以内纯字母或符号;中文和字母混合按中文名算,10个字内',
-    maxLength: 20,
-    truncate: false,
-    test: (v) => {
-      if (len(v) < 1 || CONTROL.test(v) || /\p{N}/u.test(v)) return false;
-      return HAN.test(v) ? len(v) <= 10 && /^[\p{Script=Han}A-Za-z·•]+$/u.test(v) : len(v) <= 20;
-    },
-  },
-  phrase: {
-    kind: 'phrase',
-    limit: '5个以内纯汉字,例如:配送中',
-    maxLength: 5,
-    truncate: false,
-    test: (v) => ONLY_HAN.test(v) && len(v) <= 5,
-  },
-};
-
-/** 'thing12' -> 'thing', 'character_string1' -> 'character_string'; undefined for anything else. */
-export function templateKindOfKey(key: string): TemplateFieldKind | undefined {
-  const m = /^([a-z_]+?)\d+$/.exec(key);
-  const kind = m?.[1];
-  return kind !== undefined && Object.hasOwn(TEMPLATE_FIELD_RULES, kind) ? (kind as TemplateFieldKind) : undefined;
-}
-
-export type TemplateViolation = { key: string; reason: 'empty' | 'invalid' };
-
-/**
- * Check data the way sendMessage does: every key must be <kind><n> and its value obey the kind's
- * rule. Returns the first violation (WeChat names one field per 47003), or undefined.
- */
-export function validateTemplateData(data: unknown): TemplateViolation | undefined {
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return { key: '', reason: 'empty' };
-  const entries = Object.entries(data as Record<string, unknown>);
-  if (entries.length === 0) return { key: '', reason: 'empty' };
-  for (const [key, field] of entries) {
-    const raw = field && typeof field === 'object' ? (field as { value?: unknown }).value : undefined;
-    const value = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : raw;
-    if (typeof value !== 'string' || value === '') return { key, reason: 'empty' };
-    const kind = templateKindOfKey(key);
-    if (!kind || !TEMPLATE_FIELD_RULES[kind].test(value)) return { key, reason: 'invalid' };
-  }
-  return undefined;
-}
-
-export class TemplateFieldError extends Error {
-  override readonly name = 'TemplateFieldError';
-  constructor(
-    readonly key: string,
-    readonly kind: string,
-    reason: string,
-  ) {
-    super(`template field ${key} (${kind}): ${reason}`);
-  }
-}
-
-/** China Standard Time, UTC+8 all year (no DST since 1991): how WeChat users read times. */
-const CST_OFFSET_MS = 8 * 3600 * 1000;
-const pad = (n: number) => String(n).padStart(2, '0');
-
-function cstParts(d: Date) {
-  const t = new Date(d.getTime() + CST_OFFSET_MS);
-  return { y: t.getUTCFullYear(), mo: pad(t.getUTCMonth() + 1), d: pad(t.getUTCDate()), h: pad(t.getUTCHours()), mi: pad(t.getUTCMinutes()) };
-}
-
-/** ISO-8601 date-times with an explicit zone (what our APIs and DynamoDB hold), or epoch ms. */
-function parseInstant(v: string): Date | undefined {
-  if (/^\d{12,14}$/.test(v)) return new Date(Number(v));
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/.test(v)) return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-function cut(v: string, max: number): string {
-  const chars = Array.from(v);
-  return chars.length <= max ? v : `${chars.slice(0, max - 1).join('')}…`;
-}
-
-const collapse = (v: string) =>
-  v
-    .replace(/\p{Cc}+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-
-function shapeOne(key: string, kind: TemplateFieldKind, input: string): string {
-  const rule = TEMPLATE_FIELD_RULES[kind];
-  const fail = (why: string): never => {
-    throw new TemplateFieldError(key, kind, `${why}; WeChat allows ${rule.limit}`);
-  };
-  let v = collapse(String(input ?? ''));
-  if (v === '') fail('empty');
-  switch (kind) {
-    case 'thing':
-      v = cut(v, 20);
-      break;
-    case 'character_string':
-      v = v.replace(/\s+/g, '');
-      if (!/^[\x21-\x7e…]+$/.test(v)) fail('only ASCII letters, digits and symbols');
-      v = cut(v, 32);
-      break;
-    case 'number':
-    case 'amount':
-      v = v.replace(/[\s,]/g, '');
-      break;
-    case 'phone_number':
-      v = v.replace(/\s+/g, '-');
-      break;
-    case 'car_number':
-      v = v.replace(/[\s·•-]/g, '').toUpperCase();
-      break;
-    case 'time':
-    case 'date': {
-      if (rule.test(v)) break;
-      const d = parseInstant(v);
-      if (!d) fail(`"${v}" is neither an accepted format nor an ISO-8601 instant`);
-      const p = cstParts(d!);
-      v = kind === 'time' ? `${p.y}年${p.mo}月${p.d}日 ${p.h}:${p.mi}` : `${p.y}年${p.mo}月${p.d}日`;
-      break;
-    }
-    default:
-      break;
-  }
-  if (!rule.test(v)) fail(`"${v}" does not fit`);
-  return v;
-}
-
-/**
- * Build sendMessage `data` that WeChat will accept. Per kind: thing is cut to 20 characters and
- * character_string to 32, ending in '…'; time/date accept WeChat's formats as they are and turn
- * ISO-8601 instants into Beijing time (`YYYY年MM月DD日 HH:mm` / `YYYY年MM月DD日`); number and
- * amount lose spaces and thousands separators; whitespace and control characters collapse to one
- * space. What cannot be made to fit without changing its meaning (a phrase over 5 characters or
- * not all Chinese, a name over its limit, a non-number) throws TemplateFieldError: fix the caller.
- * Each key must be the kind plus a number (thing1), as WeChat's template keys are.
- */
-export function shapeTemplateData(fields: Record<string, { kind: TemplateFieldKind; value: string }>): TemplateData {
-  const out: TemplateData = {};
-  for (const [key, { kind, value }] of Object.entries(fields)) {
-    if (!Object.hasOwn(TEMPLATE_FIELD_RULES, kind)) throw new TemplateFieldError(key, String(kind), 'unknown kind');
-    if (templateKindOfKey(key) !== kind) throw new TemplateFieldError(key, kind, `key must be "${kind}" followed by a number, as in the template`);
-    out[key] = { value: shapeOne(key, kind, value) };
-  }
-  return out;
-}

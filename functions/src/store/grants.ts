@@ -1,16 +1,22 @@
 /**
- * Subscribe-message grants: each time a user taps "allow" in requestSubscribeMessage they give
- * ONE send of that template. Counted per (user, template); a send consumes one atomically.
+ * Subscribe-message grants: what a user accepted in requestSubscribeMessage, per (user, template).
+ * - One-time templates: each "allow" gives ONE send; counted, and a send consumes one atomically.
+ * - Long-term templates: one "allow" covers every later send until the user switches it off in
+ *   WeChat's settings (WeChat then answers 43101); recorded as accepted, and revoked on 43101
+ *   so the app asks again.
  *
- * Grant   PK USER#<uid>   SK GRANT#<templateId>   count
+ * Grant   PK USER#<uid>   SK GRANT#<templateId>   count (one-time); accepted, acceptedAt, revokedAt (long-term)
+ *
+ * Access patterns: take one grant (Update with a condition on count); is a long-term template
+ * accepted (Get); a user's grants (Query on the user's partition, SK prefix GRANT#).
  */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
-import { keys } from '#store/keys';
+import { Grant } from '#store/keys';
 import { config } from '#config';
 
-const key = (userId: string, templateId: string) => ({ PK: keys.user(userId).PK, SK: `GRANT#${templateId}` });
+const key = (userId: string, templateId: string) => Grant.key({ uid: userId, templateId });
 
 export async function addGrants(userId: string, templateIds: string[]): Promise<void> {
   await Promise.all(
@@ -56,4 +62,74 @@ export async function returnGrant(userId: string, templateId: string): Promise<v
 export async function grantsLeft(userId: string, templateId: string): Promise<number> {
   const out = await doc.send(new GetCommand({ TableName: config.tableName, Key: key(userId, templateId), ConsistentRead: true }));
   return Number(out.Item?.count ?? 0);
+}
+
+/** Records that the user accepted these long-term templates (again, after a revocation). */
+export async function acceptLongTerm(userId: string, templateIds: string[], at: string): Promise<void> {
+  await Promise.all(
+    templateIds.map((t) =>
+      doc.send(
+        new UpdateCommand({
+          TableName: config.tableName,
+          Key: key(userId, t),
+          UpdateExpression: 'SET #type = :type, templateId = :t, accepted = :yes, acceptedAt = :at REMOVE revokedAt',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':type': 'grant', ':t': t, ':yes': true, ':at': at },
+        }),
+      ),
+    ),
+  );
+}
+
+/**
+ * WeChat answered 43101 for a long-term template we had as accepted: the user switched it off
+ * (or never accepted it on this account). Only an acceptance recorded before `at` is revoked, so
+ * an "allow" tapped while the push was under way stands.
+ */
+export async function revokeLongTerm(userId: string, templateId: string, at: string): Promise<void> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: key(userId, templateId),
+        UpdateExpression: 'SET accepted = :no, revokedAt = :at',
+        ConditionExpression: 'accepted = :yes AND acceptedAt < :at',
+        ExpressionAttributeValues: { ':no': false, ':yes': true, ':at': at },
+      }),
+    );
+  } catch (e) {
+    if (!(e instanceof ConditionalCheckFailedException)) throw e;
+  }
+}
+
+/** Is this long-term template accepted by the user (and not revoked since)? */
+export async function hasLongTermGrant(userId: string, templateId: string): Promise<boolean> {
+  const out = await doc.send(new GetCommand({ TableName: config.tableName, Key: key(userId, templateId), ConsistentRead: true }));
+  return out.Item?.accepted === true;
+}
+
+export interface GrantState {
+  /** one-time sends left */
+  count: number;
+  /** a long-term acceptance in force */
+  accepted: boolean;
+}
+
+/** Every grant of a user, by template id. */
+export async function grantsOf(userId: string): Promise<Map<string, GrantState>> {
+  const out = new Map<string, GrantState>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: config.tableName,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :g)',
+        ExpressionAttributeValues: { ':pk': Grant.pk({ uid: userId }), ':g': Grant.skPrefix },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) out.set(String(i.templateId), { count: Number(i.count ?? 0), accepted: i.accepted === true });
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
 }

@@ -35,6 +35,8 @@ export interface UploadRecord {
   usedBy: string | null;
   /** WeChat's image check (domain/moderation) */
   moderation?: import('#domain/moderation').Verdict;
+  /** why the check gave no verdict (WeChat's errcode and errmsg, e.g. -1008: it could not download the image) */
+  moderationNote?: string;
 }
 
 const table = () => config.tableName;
@@ -68,15 +70,15 @@ export async function getUpload(id: string): Promise<UploadRecord | null> {
   return rest as UploadRecord;
 }
 
-/** WeChat's image verdict on an upload (its processing state is not touched). */
-export async function markUpload(id: string, fields: Pick<UploadRecord, 'moderation'>): Promise<void> {
+/** WeChat's image verdict on an upload, and why there is none if so (its processing state is not touched). */
+export async function markUpload(id: string, fields: Pick<UploadRecord, 'moderation' | 'moderationNote'>): Promise<void> {
   await doc.send(
     new UpdateCommand({
       TableName: table(),
       Key: keys.upload(id),
-      UpdateExpression: 'SET moderation = :m',
+      UpdateExpression: fields.moderationNote === undefined ? 'SET moderation = :m REMOVE moderationNote' : 'SET moderation = :m, moderationNote = :n',
       ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeValues: { ':m': fields.moderation },
+      ExpressionAttributeValues: { ':m': fields.moderation, ...(fields.moderationNote === undefined ? {} : { ':n': fields.moderationNote }) },
     }),
   );
 }

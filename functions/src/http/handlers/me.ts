@@ -1,13 +1,13 @@
 /** The signed-in user. */
 import { ROLE_NAMES } from '#domain/roles';
-import { TEMPLATES, templateId } from '#notify/templates';
 import { areasInForce } from '#flows/areas';
 import { acceptConsent, changeDuty, deleteAccount } from '#flows/account';
+import { subscriptionState } from '#flows/subscriptions';
 import { config } from '#config';
 import type { Handler } from '#http/handler';
 
 export const get: Handler<'me.get'> = async ({ user: u }) => {
-  const { tree } = await areasInForce();
+  const [{ tree }, subscribeTemplates] = await Promise.all([areasInForce(), subscriptionState(u)]);
   return {
     body: {
       id: u.id,
@@ -22,8 +22,9 @@ export const get: Handler<'me.get'> = async ({ user: u }) => {
       duty: u.duty,
       phoneBound: !!u.phone,
       consent: { accepted: u.consentVersion, current: config.privacyNoticeVersion, required: u.role === 'resident' && !u.consentVersion },
-      // what the app asks requestSubscribeMessage for (long-term ones need no tap)
-      subscribeTemplates: TEMPLATES.map((t) => ({ kind: t.kind, templateId: templateId(t), longTerm: t.longTerm })),
+      // what the app asks requestSubscribeMessage for, on a tap, and whether each is granted now
+      // (long-term: accepted once; one-time: a send left)
+      subscribeTemplates,
     },
   };
 };
