@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
-import { AuditEntry as Keys, INDEX, indexQuery, withoutKeys } from '#store/keys';
+import { AuditEntry as Keys, indexQuery, withoutKeys } from '#store/keys';
 import { type Page } from '#store/reports';
 import { decodeCursor, encodeCursor } from '#store/cursor';
 import { config } from '#config';
@@ -73,8 +73,8 @@ export async function listAudit(by: { reportId: string } | { actorId: string } |
     'reportId' in by
       ? { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': Keys.pk(by) } }
       : 'actorId' in by
-        ? indexQuery(INDEX.auditByActor, Keys.indexPk('auditByActor', by))
-        : indexQuery(INDEX.auditByDay, Keys.indexPk('auditByDay', { chinaDay: by.day }));
+        ? indexQuery(Keys.partition('auditByActor', by))
+        : indexQuery(Keys.partition('auditByDay', { chinaDay: by.day }));
   const out = await doc.send(
     new QueryCommand({ TableName: config.tableName, ...query, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: decodeCursor(cursor, `audit:${JSON.stringify(by)}`) }),
   );

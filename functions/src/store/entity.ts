@@ -73,10 +73,9 @@ export function withoutKeys<T extends Record<string, unknown>>(item: T): T {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.has(k))) as T;
 }
 
-/** `IndexName` and key condition of one index partition, optionally a range of its sort key. */
+/** `IndexName` and key condition of one index partition (an entity's `partition`), optionally a range of its sort key. */
 export function indexQuery(
-  index: Index,
-  pk: string,
+  { index, pk }: Partition,
   sk?: ['<' | '<=', string] | ['between', string, string],
 ): { IndexName: string; KeyConditionExpression: string; ExpressionAttributeValues: Record<string, string> } {
   const range = !sk ? '' : sk[0] === 'between' ? ` AND ${index.sk} BETWEEN :sk AND :sk2` : ` AND ${index.sk} ${sk[0]} :sk`;

@@ -101,6 +101,7 @@ import { KpiDay, KpiNow } from '#store/entities/kpi';
 import { LimitCounter } from '#store/entities/limits';
 import { MediaTrace, ModerationQueue } from '#store/entities/moderation';
 import { Event, Member, Outbox, Rating, Report } from '#store/entities/reports';
+export { timerHour } from '#store/entities/reports';
 import { SweeperCursor } from '#store/entities/sweeper';
 import { Upload } from '#store/entities/uploads';
 import { Invite, StaffArea, User } from '#store/entities/users';
@@ -138,19 +139,9 @@ export const keys = {
 // TRANSITIONAL (removed once every caller uses the entities): the former names.
 export const prefixes = { event: Event.skPrefix, outbox: Outbox.skPrefix, member: Member.skPrefix, rating: Rating.skPrefix, inbox: Inbox.skPrefix, staff: StaffArea.skPrefix, area: StaffArea.pkTemplate.prefix } as const;
 export const indexKeys = {
-  reportsOfGrid: (gridId: string) => Report.indexPk('reportsOfGrid', { gridId }),
-  reportsOfUser: (userId: string) => Member.indexPk('reportsOfUser', { uid: userId }),
-  userByOpenid: (openid: string) => User.indexPk('userByOpenid', { openid }),
-  assigneeOpen: (userId: string) => Report.indexPk('openTasksOfAssignee', { uid: userId }),
-  assigneeDone: (userId: string) => Report.indexPk('doneTasksOfAssignee', { uid: userId }),
-  gridOpen: (gridId: string) => Report.indexPk('openReportsOfGrid', { gridId }),
-  unplaced: () => Report.indexPk('unplacedReports', {}),
   pendingUploads: () => Upload.indexPk('pendingUploads', {}),
-  beatOpen: (beatId: string) => Report.indexPk('openReportsOfBeat', { beatId }),
-  geoCell: (category: string, cell: string) => Report.indexPk('openReportsNear', { category, geohash7: cell }),
-  timers: (atIso: string) => Report.indexPk('timersDue', { hour: atIso.slice(0, 13) }),
 } as const;
-export const INDEXES = { byOwner: 'GSI1', byAssignee: 'GSI2', byGridQueue: 'GSI3', byBeatQueue: 'GSI4', byGeoCell: 'GSI5', byTimer: 'GSI6' } as const;
+export const INDEXES = { byGridQueue: 'GSI3' } as const;
 
 /**
  * Object storage key prefixes (one bucket): the functions build keys from these and infra/ grants

@@ -33,6 +33,9 @@ export const Report = entity({
   ],
 });
 
+/** The hour bucket of a timer (its timersDue partition): small partitions, and the sweeper reads only what is due. */
+export const timerHour = (atIso: string): string => atIso.slice(0, 13);
+
 export const Member = entity({
   entity: 'Member',
   pk: 'REPORT#<reportId>',
