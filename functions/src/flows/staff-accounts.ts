@@ -11,7 +11,7 @@ import type { AreaTree } from '#geo/areas';
 import { rightsOf, type Rights } from '#flows/rights';
 import { reassign } from '#flows/reports';
 import { auditEntry, auditPut } from '#store/audit';
-import { INDEXES, indexKeys } from '#store/keys';
+import { Report } from '#store/keys';
 import { countOpenTasks, reportsFromIndex } from '#store/reports';
 import { createStaff, getUser, staffOfArea, updateStaff, type UserRecord } from '#store/users';
 import { ConditionFailed } from '#store/tx';
@@ -61,7 +61,7 @@ export async function createStaffAccount(
 
 /** Open tasks the account holds that it may no longer hold: deactivated, or outside its areas now. */
 async function tasksToHandBack(u: UserRecord, tree: AreaTree): Promise<ReportRecord[]> {
-  const page = await reportsFromIndex(INDEXES.byAssignee, indexKeys.assigneeOpen(u.id), { limit: 100 });
+  const page = await reportsFromIndex(Report.partition('openTasksOfAssignee', { uid: u.id }), { limit: 100 });
   const covers = (gridId: string, beatId: string) => u.areaIds.some((a) => tree.covers(a, gridId) || tree.covers(a, beatId));
   return page.items.filter((r) => !u.active || !HANDLER_ROLES.includes(u.role) || !covers(r.gridId, r.beatId));
 }

@@ -11,7 +11,7 @@ import type { Area, AreaTree } from '#geo/areas';
 import { rightsOf } from '#flows/rights';
 import { auditEntry, writeAudit } from '#store/audit';
 import { dayTotals, gauges } from '#store/kpi';
-import { INDEXES, indexKeys } from '#store/keys';
+import { Report } from '#store/keys';
 import { queryIndex } from '#store/reports';
 import type { UserRecord } from '#store/users';
 
@@ -72,7 +72,7 @@ export async function exportReports(user: UserRecord, q: { areaId?: string | und
   for (const g of gridsUnder(tree, area)) {
     let cursor: string | undefined;
     do {
-      const page = await queryIndex(INDEXES.byOwner, indexKeys.reportsOfGrid(g.id), { limit: 100, cursor, skBetween: [startIso, endIso] });
+      const page = await queryIndex(Report.partition('reportsOfGrid', { gridId: g.id }), { limit: 100, cursor, skBetween: [startIso, endIso] });
       for (const item of page.items) if (item.type === 'report') lines.push(row(item as unknown as ReportRecord));
       cursor = page.cursor ?? undefined;
       if (lines.length > MAX_EXPORT_ROWS) throw new DomainError('payload_too_large', '导出行数过多，请缩小日期范围或区域');

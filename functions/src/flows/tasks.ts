@@ -8,18 +8,18 @@ import { notFound } from '#domain/errors';
 import type { ReportRecord } from '#domain/report';
 import type { AreaTree } from '#geo/areas';
 import { rightsOf, type Rights } from '#flows/rights';
-import { INDEXES, indexKeys } from '#store/keys';
+import { Report, type Partition } from '#store/keys';
 import { reportsFromIndex, type Page } from '#store/reports';
 import { listInbox } from '#store/inbox';
 import type { UserRecord } from '#store/users';
 
 const OPEN_READ_CAP = 1000;
 
-async function all(index: (typeof INDEXES)[keyof typeof INDEXES], pk: string): Promise<ReportRecord[]> {
+async function all(partition: Partition): Promise<ReportRecord[]> {
   const out: ReportRecord[] = [];
   let cursor: string | undefined;
   do {
-    const page: Page<ReportRecord> = await reportsFromIndex(index, pk, { limit: 100, cursor });
+    const page: Page<ReportRecord> = await reportsFromIndex(partition, { limit: 100, cursor });
     out.push(...page.items);
     cursor = page.cursor ?? undefined;
   } while (cursor && out.length < OPEN_READ_CAP);
@@ -31,10 +31,10 @@ const coveredAreas = (rights: Rights, level: 'grid' | 'beat'): string[] =>
 
 /** Every open report that waits on this user, from the partitions their role reads. */
 async function openFor(user: UserRecord, rights: Rights): Promise<ReportRecord[]> {
-  const reads: Promise<ReportRecord[]>[] = [all(INDEXES.byAssignee, indexKeys.assigneeOpen(user.id))];
-  if (user.role === 'grid_leader') for (const g of coveredAreas(rights, 'grid')) reads.push(all(INDEXES.byGridQueue, indexKeys.gridOpen(g)));
-  if (user.role === 'police_officer') for (const b of coveredAreas(rights, 'beat')) reads.push(all(INDEXES.byBeatQueue, indexKeys.beatOpen(b)));
-  if (user.role === 'grid_leader' || user.role === 'dispatcher') reads.push(all(INDEXES.byGridQueue, indexKeys.unplaced()));
+  const reads: Promise<ReportRecord[]>[] = [all(Report.partition('openTasksOfAssignee', { uid: user.id }))];
+  if (user.role === 'grid_leader') for (const g of coveredAreas(rights, 'grid')) reads.push(all(Report.partition('openReportsOfGrid', { gridId: g })));
+  if (user.role === 'police_officer') for (const b of coveredAreas(rights, 'beat')) reads.push(all(Report.partition('openReportsOfBeat', { beatId: b })));
+  if (user.role === 'grid_leader' || user.role === 'dispatcher') reads.push(all(Report.partition('unplacedReports', {})));
   const seen = new Map<string, ReportRecord>();
   for (const r of (await Promise.all(reads)).flat()) seen.set(r.id, r);
   return [...seen.values()].filter((r) => taskRoleOf(r, rights.actor, rights.tree) !== null);
@@ -46,12 +46,12 @@ export type TaskState = 'open' | 'due_soon' | 'overdue' | 'done' | 'unplaced';
 export async function tasksOf(user: UserRecord, state: TaskState, page: { limit: number; cursor?: string | undefined }, now: Date): Promise<{ tree: AreaTree } & ({ kind: 'page'; page: Page<ReportRecord> } | { kind: 'all'; reports: ReportRecord[] })> {
   const rights = await rightsOf(user);
   if (state === 'done') {
-    const done = await reportsFromIndex(INDEXES.byAssignee, indexKeys.assigneeDone(user.id), { limit: page.limit, cursor: page.cursor, descending: true });
+    const done = await reportsFromIndex(Report.partition('doneTasksOfAssignee', { uid: user.id }), { limit: page.limit, cursor: page.cursor, descending: true });
     return { tree: rights.tree, kind: 'page', page: done };
   }
   let reports: ReportRecord[];
   if (state === 'unplaced') {
-    reports = (await all(INDEXES.byGridQueue, indexKeys.unplaced())).filter((r) => rights.may(r));
+    reports = (await all(Report.partition('unplacedReports', {}))).filter((r) => rights.may(r));
   } else {
     reports = await openFor(user, rights);
     if (state === 'overdue') reports = reports.filter((r) => clock(r, now).overdue);
@@ -69,8 +69,8 @@ export async function overdueIn(user: UserRecord, areaId: string | undefined, no
   rights.require({ areaId: area.id }, '该区域不在您的管辖范围');
   const grids = area.level === 'grid' ? [area.id] : tree.list({ level: 'grid' }).filter((g) => tree.covers(area.id, g.id)).map((g) => g.id);
   const inArea = new Set(grids);
-  const reports = (await Promise.all(grids.map((g) => all(INDEXES.byGridQueue, indexKeys.gridOpen(g))))).flat();
-  const unplaced = (await all(INDEXES.byGridQueue, indexKeys.unplaced())).filter((r) => inArea.has(r.gridId));
+  const reports = (await Promise.all(grids.map((g) => all(Report.partition('openReportsOfGrid', { gridId: g }))))).flat();
+  const unplaced = (await all(Report.partition('unplacedReports', {}))).filter((r) => inArea.has(r.gridId));
   return { tree, reports: [...reports, ...unplaced].filter((r) => clock(r, now).overdue) };
 }
 

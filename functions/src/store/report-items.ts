@@ -6,17 +6,18 @@
  *
  * REPORT   the record, less what it says by default: `id` (it is in PK), and required fields at
  *          their default (null, 0, false, []) are left out and restored on read; its times are
- *          epoch milliseconds. Its index keys (indexAttributes) except GSI1.
+ *          epoch milliseconds. Its index entries (indexAttributes) but reportsOfGrid.
  * EVENT#v  one item per version: the timeline events of that state change (the first flat, any
  *          further ones of the same version in `also`), the version's outbox row (`outbox`: what
  *          the notifier reads from the item's INSERT on the stream; `at` and `actorId` left out
- *          when they are the first event's), and on version 1 the report's GSI1 entry (grid over
- *          time): an item written once (retention rewrites it with the entry kept), so later
+ *          when they are the first event's), and on version 1 the report's reportsOfGrid entry
+ *          (grid over time): an item written once (retention rewrites it with the entry kept), so later
  *          changes of the record never rewrite that entry.
- * MEMBER   reporter or follower, GSI1 USER#<uid> (my reports, newest first).
+ * MEMBER   reporter or follower, in reportsOfUser (my reports, newest first).
+ * Keys and index entries: store/entities/reports.ts.
  */
 import ngeohash from 'ngeohash';
-import { GEOHASH_PRECISION, indexKeys, keys, prefixes } from '#store/keys';
+import { Event, GEOHASH_PRECISION, INDEX, KEY_ATTRIBUTES, Member, Report, keys, timerHour } from '#store/keys';
 import { config } from '#config';
 import { isOpen } from '#domain/lifecycle';
 import { dueAt, HOLDING_STATUSES, type ReportRecord, type TimelineEvent } from '#domain/report';
@@ -47,37 +48,32 @@ type Item = Record<string, unknown>;
 /**
  * The index memberships a report has in its current state — the only place they are decided.
  * Sort keys are bare times: GSI keys need not be unique, and every byte is paid for once per
- * index on every write. GSI1 is stored on the report's first timeline item (see above).
+ * index on every write. The reportsOfGrid entry is stored on the report's first timeline item
+ * (see above).
  */
 export function indexAttributes(r: ReportRecord): Record<string, string> {
-  const attrs: Record<string, string> = {
-    GSI1PK: indexKeys.reportsOfGrid(r.gridId),
-    GSI1SK: r.createdAt,
-  };
+  const attrs = gridEntry(r);
   const due = dueAt(r);
   if (r.assignee) {
-    if (HOLDING_STATUSES.includes(r.status) && due) {
-      attrs.GSI2PK = indexKeys.assigneeOpen(r.assignee.id);
-      attrs.GSI2SK = due;
-    } else if (r.resolvedAt) {
-      attrs.GSI2PK = indexKeys.assigneeDone(r.assignee.id);
-      attrs.GSI2SK = r.resolvedAt;
-    }
+    if (HOLDING_STATUSES.includes(r.status) && due) Object.assign(attrs, Report.index('openTasksOfAssignee', { uid: r.assignee.id, dueAt: due }));
+    else if (r.resolvedAt) Object.assign(attrs, Report.index('doneTasksOfAssignee', { uid: r.assignee.id, resolvedAt: r.resolvedAt }));
   }
   if (isOpen(r.status) && due) {
-    attrs.GSI3PK = r.assignee ? indexKeys.gridOpen(r.gridId) : indexKeys.unplaced();
-    attrs.GSI3SK = due;
-    attrs.GSI4PK = indexKeys.beatOpen(r.beatId);
-    attrs.GSI4SK = due;
-    attrs.GSI5PK = indexKeys.geoCell(r.category, ngeohash.encode(r.location.lat, r.location.lng, GEOHASH_PRECISION));
-    attrs.GSI5SK = r.createdAt;
+    Object.assign(
+      attrs,
+      r.assignee ? Report.index('openReportsOfGrid', { gridId: r.gridId, dueAt: due }) : Report.index('unplacedReports', { dueAt: due }),
+      Report.index('openReportsOfBeat', { beatId: r.beatId, dueAt: due }),
+      Report.index('openReportsNear', { category: r.category, geohash7: ngeohash.encode(r.location.lat, r.location.lng, GEOHASH_PRECISION), createdAt: r.createdAt }),
+    );
   }
   const timer = nextTimer(r, config.retentionDays);
-  if (timer) {
-    attrs.GSI6PK = indexKeys.timers(timer.at);
-    attrs.GSI6SK = timer.at;
-  }
+  if (timer) Object.assign(attrs, Report.index('timersDue', { hour: timerHour(timer.at), at: timer.at }));
   return attrs;
+}
+
+/** The report's entry in reportsOfGrid (grid over time): it never changes. */
+function gridEntry(r: ReportRecord): Record<string, string> {
+  return Report.index('reportsOfGrid', { gridId: r.gridId, createdAt: r.createdAt });
 }
 
 /** Required fields of the record and the value they are left out at (restored on read). */
@@ -114,35 +110,35 @@ const asStored = (k: string, v: unknown): unknown => {
 };
 const asRead = (k: string, v: unknown): unknown => (TIMES.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v);
 
-const META = /^(PK|SK|type|ttl|GSI\dPK|GSI\dSK)$/;
+/** What an item stores besides the record: its keys, `type` and `ttl`. */
+const isMeta = (k: string) => KEY_ATTRIBUTES.has(k) || k === 'type' || k === 'ttl';
+const GRID = INDEX.reportsOfGrid;
 
 export function reportItem(r: ReportRecord): Item {
-  const { GSI1PK: _pk, GSI1SK: _sk, ...indexes } = indexAttributes(r);
+  const { [GRID.pk]: _pk, [GRID.sk]: _sk, ...indexes } = indexAttributes(r);
   const { id: _id, ...fields } = r;
   const stored = Object.fromEntries(Object.entries(fields).filter(([k, v]) => v !== undefined && !isDefault(k, v)).map(([k, v]) => [k, asStored(k, v)]));
   return { ...keys.report(r.id), type: 'report', ...indexes, ...stored };
 }
 
-export const isReportItem = (item: Item | undefined): boolean => !!item && item.type === 'report' && item.SK === 'REPORT';
+export const isReportItem = (item: Item | undefined): boolean => !!item && item.type === 'report' && Report.owns(item);
 
 /** The record from its item (this layout or the one before it, which stored every field as is). */
 export function reportFromItem(item: Item): ReportRecord {
-  const fields = Object.fromEntries(Object.entries(item).filter(([k]) => !META.test(k)).map(([k, v]) => [k, asRead(k, v)]));
-  return { ...DEFAULTS, photos: [], ...fields, id: String(item.PK).slice('REPORT#'.length) } as unknown as ReportRecord;
+  const fields = Object.fromEntries(Object.entries(item).filter(([k]) => !isMeta(k)).map(([k, v]) => [k, asRead(k, v)]));
+  return { ...DEFAULTS, photos: [], ...fields, id: Report.idOf(item.PK) ?? '' } as unknown as ReportRecord;
 }
 
 /** The report id an index entry stands for: the record itself or its first timeline item. */
 export function reportIdOfEntry(item: Item): string | null {
-  const pk = String(item.PK ?? '');
-  const sk = String(item.SK ?? '');
-  return pk.startsWith('REPORT#') && (sk === 'REPORT' || sk.startsWith(prefixes.event)) ? pk.slice('REPORT#'.length) : null;
+  return Report.owns(item) || Event.owns(item) ? Report.idOf(item.PK) : null;
 }
 
 type StoredOutbox = Omit<OutboxRow, 'reportId' | 'version' | 'at' | 'actorId'> & { at?: string; actorId?: string | null };
 
 /**
  * One version's item: its events (all of one version, in seq order), its outbox row, and for
- * version 1 the report whose GSI1 entry it carries.
+ * version 1 the report whose reportsOfGrid entry it carries.
  */
 export function eventItem(events: readonly TimelineEvent[], outbox: OutboxRow | null, created?: ReportRecord): Item {
   const [first, ...more] = events;
@@ -153,13 +149,13 @@ export function eventItem(events: readonly TimelineEvent[], outbox: OutboxRow | 
     const { reportId: _r, version: _v, at, actorId, ...rest } = outbox;
     stored = { ...rest, ...(at !== first.at ? { at } : {}), ...(actorId !== (first.actor?.id ?? null) ? { actorId } : {}) };
   }
-  const grid = created ? { GSI1PK: indexAttributes(created).GSI1PK, GSI1SK: indexAttributes(created).GSI1SK } : {};
+  const grid = created ? gridEntry(created) : {};
   return { ...keys.event(first.reportId, first.version), type: 'event', ...grid, ...first, ...(also.length ? { also } : {}), ...(stored ? { outbox: stored } : {}) };
 }
 
 /** The events an EVENT# item holds (also one of the layout before, one item per event). */
 export function eventsFromItem(item: Item): TimelineEvent[] {
-  const { also, outbox: _o, ...rest } = Object.fromEntries(Object.entries(item).filter(([k]) => !META.test(k))) as Item & { also?: Item[] };
+  const { also, outbox: _o, ...rest } = Object.fromEntries(Object.entries(item).filter(([k]) => !isMeta(k))) as Item & { also?: Item[] };
   const first = rest as unknown as TimelineEvent;
   return [first, ...(also ?? []).map((e) => ({ reportId: first.reportId, version: first.version, ...e }) as unknown as TimelineEvent)];
 }
@@ -180,8 +176,7 @@ export function memberItem(m: MemberRecord, createdAt: string): Item {
   return {
     ...keys.member(m.reportId, m.userId),
     type: 'member',
-    GSI1PK: indexKeys.reportsOfUser(m.userId),
-    GSI1SK: `${createdAt}#${m.reportId}`,
+    ...Member.index('reportsOfUser', { uid: m.userId, createdAt, reportId: m.reportId }),
     ...m,
   };
 }

@@ -8,7 +8,7 @@
 import { GetCommand, QueryCommand, BatchGetCommand, DeleteCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import { doc } from '#store/clients';
-import { GEOHASH_PRECISION, INDEXES, indexKeys, keys, prefixes } from '#store/keys';
+import { Event, GEOHASH_PRECISION, Member, Rating, Report, indexQuery, keys, timerHour, withoutKeys, type Partition } from '#store/keys';
 import { transact, ConditionFailed, type TxItem } from '#store/tx';
 import { auditEntry, auditPut } from '#store/audit';
 import { eventItem, eventsFromItem, isReportItem, memberItem, reportFromItem, reportIdOfEntry, reportItem, type MemberRecord, type OutboxRow } from '#store/report-items';
@@ -138,8 +138,7 @@ export function ratingPut(r: RatingRecord): TxItem {
 
 function strip<T>(item: Record<string, unknown> | undefined): T | null {
   if (!item) return null;
-  const { PK: _pk, SK: _sk, type: _t, ttl: _ttl, ...rest } = item;
-  for (const k of Object.keys(rest)) if (/^GSI\dP?S?K$/.test(k)) delete rest[k];
+  const { type: _t, ttl: _ttl, ...rest } = withoutKeys(item);
   return rest as T;
 }
 
@@ -163,17 +162,17 @@ export async function getReportStory(id: string): Promise<ReportStory | null> {
     ExpressionAttributeValues: { ':pk': keys.report(id).PK },
     ConsistentRead: true,
   });
-  const record = items.find((i) => i.SK === 'REPORT');
+  const record = items.find((i) => Report.owns(i));
   if (!record) return null;
   const of = <T>(prefix: string) => items.filter((i) => String(i.SK).startsWith(prefix)).map((i) => strip<T>(i)!);
   return {
     report: reportFromItem(record),
     events: items
-      .filter((i) => String(i.SK).startsWith(prefixes.event))
+      .filter((i) => String(i.SK).startsWith(Event.skPrefix))
       .flatMap(eventsFromItem)
       .sort((a, b) => a.version - b.version || a.seq - b.seq),
-    members: of<MemberRecord>(prefixes.member),
-    ratings: of<RatingRecord>(prefixes.rating),
+    members: of<MemberRecord>(Member.skPrefix),
+    ratings: of<RatingRecord>(Rating.skPrefix),
   };
 }
 
@@ -218,34 +217,27 @@ async function hydrate(entries: Record<string, unknown>[]): Promise<Record<strin
   });
 }
 
-/** Query one index partition, one page. */
+/** Query one index partition (an entity's `partition(...)`), one page. */
 export async function queryIndex(
-  index: (typeof INDEXES)[keyof typeof INDEXES],
-  pk: string,
+  partition: Partition,
   opts: { limit: number; cursor?: string; descending?: boolean; skBetween?: [string, string] },
 ): Promise<Page<Record<string, unknown>>> {
-  const n = index.slice(3); // 'GSI2' -> '2'
   const between = opts.skBetween;
+  const scope = `${partition.index.name}:${partition.pk}`;
   const out = await doc.send(
     new QueryCommand({
       TableName: table(),
-      IndexName: index,
-      KeyConditionExpression: between ? `GSI${n}PK = :pk AND GSI${n}SK BETWEEN :a AND :b` : `GSI${n}PK = :pk`,
-      ExpressionAttributeValues: { ':pk': pk, ...(between ? { ':a': between[0], ':b': between[1] } : {}) },
+      ...indexQuery(partition, between ? ['between', between[0], between[1]] : undefined),
       ScanIndexForward: !opts.descending,
       Limit: opts.limit,
-      ExclusiveStartKey: decodeCursor(opts.cursor, `${index}:${pk}`),
+      ExclusiveStartKey: decodeCursor(opts.cursor, scope),
     }),
   );
-  return { items: await hydrate(out.Items ?? []), cursor: encodeCursor(out.LastEvaluatedKey, `${index}:${pk}`) };
+  return { items: await hydrate(out.Items ?? []), cursor: encodeCursor(out.LastEvaluatedKey, scope) };
 }
 
-export async function reportsFromIndex(
-  index: (typeof INDEXES)[keyof typeof INDEXES],
-  pk: string,
-  opts: { limit: number; cursor?: string; descending?: boolean },
-): Promise<Page<ReportRecord>> {
-  const page = await queryIndex(index, pk, opts);
+export async function reportsFromIndex(partition: Partition, opts: { limit: number; cursor?: string; descending?: boolean }): Promise<Page<ReportRecord>> {
+  const page = await queryIndex(partition, opts);
   return { items: page.items.filter((i) => i.type === 'report').map(({ type: _t, ...r }) => r as unknown as ReportRecord), cursor: page.cursor };
 }
 
@@ -257,9 +249,7 @@ export async function countOpenTasks(userId: string): Promise<number> {
     const out = await doc.send(
       new QueryCommand({
         TableName: table(),
-        IndexName: INDEXES.byAssignee,
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': indexKeys.assigneeOpen(userId) },
+        ...indexQuery(Report.partition('openTasksOfAssignee', { uid: userId })),
         Select: 'COUNT',
         ExclusiveStartKey: start,
       }),
@@ -272,7 +262,7 @@ export async function countOpenTasks(userId: string): Promise<number> {
 
 /** The user's own and followed reports, newest first (membership rows -> batch of records). */
 export async function reportsOfUser(userId: string, limit: number, cursor?: string): Promise<Page<ReportRecord>> {
-  const page = await queryIndex(INDEXES.byOwner, indexKeys.reportsOfUser(userId), { limit, cursor, descending: true });
+  const page = await queryIndex(Member.partition('reportsOfUser', { uid: userId }), { limit, cursor, descending: true });
   const ids = page.items.map((i) => String(i.reportId));
   return { items: await batchGetReports(ids), cursor: page.cursor };
 }
@@ -304,9 +294,7 @@ export async function openReportsNear(category: string, lat: number, lng: number
     cells.map((c) =>
       queryAll({
         TableName: table(),
-        IndexName: INDEXES.byGeoCell,
-        KeyConditionExpression: 'GSI5PK = :pk',
-        ExpressionAttributeValues: { ':pk': indexKeys.geoCell(category, c) },
+        ...indexQuery(Report.partition('openReportsNear', { category, geohash7: c })),
       }),
     ),
   );
@@ -322,7 +310,7 @@ export async function openReportsNear(category: string, lat: number, lng: number
 export async function pseudonymiseMember(userId: string, pseudonym: string): Promise<number> {
   let done = 0;
   for (;;) {
-    const page = await queryIndex(INDEXES.byOwner, indexKeys.reportsOfUser(userId), { limit: 50 });
+    const page = await queryIndex(Member.partition('reportsOfUser', { uid: userId }), { limit: 50 });
     const members = page.items.filter((i) => i.type === 'member');
     if (members.length === 0) return done;
     for (const m of members) {
@@ -356,14 +344,12 @@ export async function dueTimers(bucketAtIso: string, nowIso: string): Promise<st
     const out = await doc.send(
       new QueryCommand({
         TableName: table(),
-        IndexName: INDEXES.byTimer,
-        KeyConditionExpression: 'GSI6PK = :pk AND GSI6SK <= :now',
-        ExpressionAttributeValues: { ':pk': indexKeys.timers(bucketAtIso), ':now': nowIso },
+        ...indexQuery(Report.partition('timersDue', { hour: timerHour(bucketAtIso) }), ['<=', nowIso]),
         ExclusiveStartKey: start,
       }),
     );
     // the index holds keys only: the id is the record's PK
-    ids.push(...(out.Items ?? []).map((i) => String(i.PK).slice('REPORT#'.length)));
+    ids.push(...(out.Items ?? []).map((i) => Report.idOf(i.PK) ?? ''));
     start = out.LastEvaluatedKey;
   } while (start);
   return ids;
