@@ -6,11 +6,11 @@
  * updates the record instead of adding one. No ttl: a dead letter leaves only when its push is
  * done (sent, or no longer possible) or an operator's replay found it already done.
  *
- * Dead letter   PK DLQ#push   SK <message at>#<uid>#<outboxKey>   (keys.pushDeadLetter)
+ * Keys: store/entities/dead-letters.ts (one partition, oldest message first).
  */
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
-import { keys } from '#store/keys';
+import { PushDeadLetter as Keys, keys } from '#store/keys';
 import { config } from '#config';
 import { decodeCursor, encodeCursor } from '#store/cursor';
 import type { Page } from '#store/reports';
@@ -79,7 +79,7 @@ export async function listDeadLetters(limit: number, cursor?: string): Promise<P
     new QueryCommand({
       TableName: table(),
       KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': keys.pushDeadLetter('', '', '').PK },
+      ExpressionAttributeValues: { ':pk': Keys.pk({}) },
       Limit: limit,
       ConsistentRead: true,
       ExclusiveStartKey: decodeCursor(cursor, SCOPE),

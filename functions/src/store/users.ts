@@ -6,7 +6,7 @@
 import { GetCommand, QueryCommand, UpdateCommand, BatchGetCommand, PutCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
-import { INDEXES, indexKeys, keys, prefixes } from '#store/keys';
+import { StaffArea, User, indexQuery, keys, withoutKeys } from '#store/keys';
 import { transact, ConditionFailed, type TxItem } from '#store/tx';
 import { config } from '#config';
 import type { DutyState, Role } from '#domain/roles';
@@ -40,7 +40,7 @@ function userItem(u: UserRecord) {
   return {
     ...keys.user(u.id),
     type: 'user',
-    ...(u.openid ? { GSI1PK: indexKeys.userByOpenid(u.openid), GSI1SK: 'USER' } : {}),
+    ...(u.openid ? User.index('userByOpenid', { openid: u.openid }) : {}),
     ...u,
   };
 }
@@ -123,7 +123,7 @@ export async function createUserIfAbsent(u: UserRecord): Promise<boolean> {
 
 function strip(item: Record<string, unknown> | undefined): UserRecord | null {
   if (!item) return null;
-  const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, type: _t, ...rest } = item;
+  const { type: _t, ...rest } = withoutKeys(item);
   return rest as unknown as UserRecord;
 }
 
@@ -151,9 +151,7 @@ export async function userByOpenid(openid: string): Promise<UserRecord | null> {
   const out = await doc.send(
     new QueryCommand({
       TableName: table(),
-      IndexName: INDEXES.byOwner,
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.userByOpenid(openid) },
+      ...indexQuery(User.partition('userByOpenid', { openid })),
       Limit: 1,
     }),
   );
@@ -166,7 +164,7 @@ export async function staffOfArea(areaId: string): Promise<StaffOfArea[]> {
     new QueryCommand({
       TableName: table(),
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': keys.staffArea(areaId, '').PK, ':sk': prefixes.staff },
+      ExpressionAttributeValues: { ':pk': StaffArea.pk({ areaId }), ':sk': StaffArea.skPrefix },
     }),
   );
   return (out.Items ?? []).map((i) => ({
