@@ -5,7 +5,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
-import { INDEXES, OBJECT_PREFIXES, indexKeys, keys } from '#store/keys';
+import { INDEX, OBJECT_PREFIXES, Upload, indexQuery, keys, withoutKeys } from '#store/keys';
 import { config } from '#config';
 import { transact, type TxItem } from '#store/tx';
 
@@ -40,6 +40,8 @@ export interface UploadRecord {
 }
 
 const table = () => config.tableName;
+/** leaving the unfinished queue: its entry's attributes removed */
+const LEAVE_PENDING = `REMOVE ${INDEX.pendingUploads.pk}, ${INDEX.pendingUploads.sk}`;
 
 /** The upload record, with `extra` (its count against the user's limit) in one transaction. */
 export async function createUpload(u: UploadRecord, extra: TxItem[] = []): Promise<void> {
@@ -51,8 +53,7 @@ export async function createUpload(u: UploadRecord, extra: TxItem[] = []): Promi
           ...keys.upload(u.id),
           type: 'upload',
           // in the unfinished queue until processed; the expiry job reads it by deadline
-          GSI3PK: indexKeys.pendingUploads(),
-          GSI3SK: `${u.expiresAt}#${u.id}`,
+          ...Upload.index('pendingUploads', { expiresAt: u.expiresAt, id: u.id }),
           ...u,
           ttl: Math.floor(Date.parse(u.expiresAt) / 1000) + 30 * 86400,
         },
@@ -85,7 +86,7 @@ export async function markUpload(id: string, fields: Pick<UploadRecord, 'moderat
 
 /**
  * A processing attempt begins: the upload is `uploaded` and counts the attempt. It stays in the
- * unfinished queue (GSI3) until it is ready or failed, so the expiry job still finds an upload
+ * unfinished queue (pendingUploads) until it is ready or failed, so the expiry job still finds an upload
  * whose processing never finished. null: already finished (a replayed event).
  */
 export async function startProcessing(id: string): Promise<number | null> {
@@ -115,7 +116,7 @@ export async function finishUpload(id: string, end: { status: 'ready'; size: num
       new UpdateCommand({
         TableName: table(),
         Key: keys.upload(id),
-        UpdateExpression: end.status === 'ready' ? 'SET #s = :end, #size = :v REMOVE GSI3PK, GSI3SK' : 'SET #s = :end, reason = :v REMOVE GSI3PK, GSI3SK',
+        UpdateExpression: end.status === 'ready' ? `SET #s = :end, #size = :v ${LEAVE_PENDING}` : `SET #s = :end, reason = :v ${LEAVE_PENDING}`,
         // only from `uploaded`: an upload the expiry job failed meanwhile stays failed
         ConditionExpression: '#s = :uploaded',
         ExpressionAttributeNames: { '#s': 'status', ...(end.status === 'ready' ? { '#size': 'size' } : {}) },
@@ -153,13 +154,14 @@ export async function expiredPending(before: string, limit = 100): Promise<Uploa
   const out = await doc.send(
     new QueryCommand({
       TableName: table(),
-      IndexName: INDEXES.byGridQueue,
-      KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :before',
-      ExpressionAttributeValues: { ':pk': indexKeys.pendingUploads(), ':before': before },
+      ...indexQuery(Upload.partition('pendingUploads', {}), ['<', before]),
       Limit: limit,
     }),
   );
-  return (out.Items ?? []).map(({ PK: _a, SK: _b, type: _t, ttl: _ttl, GSI3PK: _c, GSI3SK: _d, ...rest }) => rest as UploadRecord);
+  return (out.Items ?? []).map((i) => {
+    const { type: _t, ttl: _ttl, ...rest } = withoutKeys(i);
+    return rest as UploadRecord;
+  });
 }
 
 /**
@@ -172,7 +174,7 @@ export async function expirePending(id: string, seen: 'pending' | 'uploaded' = '
       new UpdateCommand({
         TableName: table(),
         Key: keys.upload(id),
-        UpdateExpression: 'SET #s = :failed, reason = :why REMOVE GSI3PK, GSI3SK',
+        UpdateExpression: `SET #s = :failed, reason = :why ${LEAVE_PENDING}`,
         ConditionExpression: '#s = :seen',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':failed': 'failed', ':why': seen === 'pending' ? 'expired' : 'processing_failed', ':seen': seen },
