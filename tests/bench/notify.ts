@@ -2,8 +2,8 @@
  * `npm run bench:notify`: notifier throughput end to end on the local stack — outbox rows per
  * second from the first write to the last row's inbox items and WeChat push being recorded,
  * through the real path (DynamoDB Local's stream -> the stream pump -> the notifier -> the WeChat
- * stand-in over HTTP). Each row goes to a grid worker (a task: long-term template, pushed) and
- * the report's reporter (an internal step: inbox only).
+ * stand-in over HTTP). Each row goes to a grid worker (a task: the long-term template they
+ * accepted, pushed) and the report's reporter (an internal step: inbox only).
  *
  * Baseline in the same run: the same number of rows with pushes switched off (NOTIFY_PUSH=off,
  * inbox only) — so the ratio is what the WeChat leg costs on top of the inbox. Baseline and
@@ -34,6 +34,9 @@ async function main() {
   type Row = import('../../functions/src/store/reports.ts').OutboxRow;
 
   const api = new Api(stack.url);
+  // the worker accepted the long-term task template once (a tap in the app), as in production
+  stack.wechat.control.subscribe(`o-${WORKER}`, 'tpl-task');
+  if ((await api.post('/v1/me/subscriptions', { templateIds: ['tpl-task'] }, WORKER)).status !== 200) throw new Error('recording the worker\'s acceptance failed');
   const grid = (await api.get('/v1/areas?level=grid')).json.items.find((g: { id: string }) => g.id === 'gr-kejiyuan-01');
   const location = { lat: grid.centroid.lat, lng: grid.centroid.lng };
   const reportIds: string[] = [];

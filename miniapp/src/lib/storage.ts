@@ -37,6 +37,9 @@ export const storage = {
   },
   draft: <T>() => get<T>(KEYS.draft),
   setDraft: (d: unknown) => set(KEYS.draft, d),
+  /** a one-off fact about this device (e.g. an offer already made), kept across sign-outs */
+  flag: (name: string) => get<boolean>(`wsb.flag.${name}`) === true,
+  setFlag: (name: string) => set(`wsb.flag.${name}`, true),
 };
 
 const SEEN = 'wsb.seen';

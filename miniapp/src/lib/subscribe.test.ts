@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { acceptedIn, askToSubscribe, templatesToRequest } from './subscribe';
+import { acceptedIn, askStaffReminders, askToSubscribe, remindersOn, staffTemplatesToRequest, templatesToRequest } from './subscribe';
 import type { Me, SubscribeTemplate } from './types';
 
 const TEMPLATES: SubscribeTemplate[] = [
@@ -16,10 +16,39 @@ describe('subscribe-message permission', () => {
     expect(templatesToRequest(resident)).toEqual(['tpl-progress', 'tpl-survey']);
   });
 
-  it('never prompts staff: their templates are long-term', () => {
+  it("the resident's prompt is never made to staff; staff are asked for their task and escalation templates", () => {
     for (const role of ['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'] as const) {
       expect(templatesToRequest({ role, subscribeTemplates: TEMPLATES })).toEqual([]);
+      expect(staffTemplatesToRequest({ role, subscribeTemplates: TEMPLATES })).toEqual(['tpl-task', 'tpl-escalation']);
     }
+    expect(staffTemplatesToRequest(resident)).toEqual([]);
+  });
+
+  it('never mixes long-term and one-time templates in one staff prompt (WeChat refuses that)', () => {
+    const mixed: SubscribeTemplate[] = [
+      { kind: 'task', templateId: 'tpl-task', longTerm: false },
+      { kind: 'escalation', templateId: 'tpl-escalation', longTerm: true },
+    ];
+    expect(staffTemplatesToRequest({ role: 'grid_worker', subscribeTemplates: mixed })).toEqual(['tpl-task']);
+  });
+
+  it("staff reminders are on when the task template is granted; unknown when the backend does not say", () => {
+    const granted = (g?: boolean) => ({ role: 'grid_worker' as const, subscribeTemplates: TEMPLATES.map((t) => (t.kind === 'task' && g !== undefined ? { ...t, granted: g } : t)) });
+    expect(remindersOn(granted(true))).toBe(true);
+    expect(remindersOn(granted(false))).toBe(false);
+    expect(remindersOn(granted())).toBeUndefined();
+    expect(remindersOn(resident)).toBeUndefined();
+    expect(remindersOn(null)).toBeUndefined();
+  });
+
+  it('staff: asked on their tap in weapp, what they accepted recorded', async () => {
+    const request = vi.fn(async () => ({ 'tpl-task': 'accept', 'tpl-escalation': 'reject' }));
+    const record = vi.fn(async () => undefined);
+    await expect(askStaffReminders(worker, { env: 'weapp', request, record })).resolves.toEqual(['tpl-task']);
+    expect(request).toHaveBeenCalledWith(['tpl-task', 'tpl-escalation']);
+    expect(record).toHaveBeenCalledWith(['tpl-task']);
+    await expect(askStaffReminders(worker, { env: 'h5', request, record })).resolves.toEqual([]);
+    expect(request).toHaveBeenCalledTimes(1);
   });
 
   it('asks nothing when the backend sends no templates', () => {
@@ -46,7 +75,7 @@ describe('subscribe-message permission', () => {
     expect(record).not.toHaveBeenCalled();
   });
 
-  it('does nothing in h5 or for staff', async () => {
+  it("does nothing in h5, and never asks staff for the resident's templates", async () => {
     const request = vi.fn(async () => ({}));
     await askToSubscribe(resident, { env: 'h5', request });
     await askToSubscribe(worker, { env: 'weapp', request });

@@ -38,6 +38,8 @@ export interface SubscribeTemplate {
   kind: 'task' | 'progress' | 'survey' | 'escalation';
   templateId: string;
   longTerm: boolean;
+  /** a push can go out now: long-term accepted, or a one-time send left (absent on older backends) */
+  granted?: boolean;
 }
 
 export type Duty = 'on_duty' | 'off_duty' | 'on_leave';

@@ -1,4 +1,7 @@
-/** Staff task inbox: 待处理 / 即将超时 / 已超时 / 已完成, each with a live deadline countdown. */
+/**
+ * Staff task inbox: 待处理 / 即将超时 / 已超时 / 已完成, each with a live deadline countdown; above
+ * them the WeChat reminder setting (offered once at first sign-in; says when tasks only show here).
+ */
 import { useEffect, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { View, Text } from '@tarojs/components';
@@ -9,6 +12,7 @@ import { countdown, formatTime, personName } from '../../lib/format';
 import { StatusBadge } from '../../components/StatusBadge';
 import { CategoryIcon } from '../../components/CategoryIcon';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
+import { StaffReminders } from '../../components/StaffReminders';
 import type { Me, ReportSummary } from '../../lib/types';
 
 const TABS = [
@@ -76,6 +80,9 @@ export default function Inbox() {
             切换账号
           </Text>
         </View>
+      </View>
+      <View style={{ padding: '12px 12px 0' }}>
+        <StaffReminders me={me} onChanged={() => void refreshMe().then(setMe, () => undefined)} />
       </View>
       <View className='tabs'>
         {TABS.map((t) => (
