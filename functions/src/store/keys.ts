@@ -136,12 +136,8 @@ export const keys = {
   pushDeadLetter: (at: string, userId: string, sourceKey: string) => PushDeadLetter.key({ at, uid: userId, outboxKey: sourceKey }),
 } as const;
 
-// TRANSITIONAL (removed once every caller uses the entities): the former names.
-export const prefixes = { event: Event.skPrefix, outbox: Outbox.skPrefix, member: Member.skPrefix, rating: Rating.skPrefix, inbox: Inbox.skPrefix, staff: StaffArea.skPrefix, area: StaffArea.pkTemplate.prefix } as const;
-export const indexKeys = {
-  pendingUploads: () => Upload.indexPk('pendingUploads', {}),
-} as const;
-export const INDEXES = { byGridQueue: 'GSI3' } as const;
+// TRANSITIONAL: store/inbox.ts still imports `prefixes` until its pending edits land; then this goes.
+export const prefixes = { inbox: Inbox.skPrefix } as const;
 
 /**
  * Object storage key prefixes (one bucket): the functions build keys from these and infra/ grants
