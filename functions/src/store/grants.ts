@@ -5,10 +5,8 @@
  *   WeChat's settings (WeChat then answers 43101); recorded as accepted, and revoked on 43101
  *   so the app asks again.
  *
- * Grant   PK USER#<uid>   SK GRANT#<templateId>   count (one-time); accepted, acceptedAt, revokedAt (long-term)
- *
- * Access patterns: take one grant (Update with a condition on count); is a long-term template
- * accepted (Get); a user's grants (Query on the user's partition, SK prefix GRANT#).
+ * One item per (user, template): count (one-time); accepted, acceptedAt, revokedAt (long-term).
+ * Keys and access patterns: store/entities/grants.ts.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';

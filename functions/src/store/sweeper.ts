@@ -1,6 +1,6 @@
 /**
  * The sweeper's place in the timer index: the first hour bucket that may still hold a timer
- * that has not fired. Sweeper   PK SWEEPER   SK CURSOR   bucket (ISO hour)
+ * that has not fired: one item (store/entities/sweeper.ts), `bucket` the ISO hour.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
