@@ -96,8 +96,6 @@ export const WechatPushQuery = z.object({
   // safe mode (安全模式): the body is encrypted and msg_signature covers it
   encrypt_type: z.string().max(16).optional(),
   msg_signature: z.string().max(100).optional(),
-  // WeChat adds the sender's openid to some pushes; not used
-  openid: z.string().max(128).optional(),
 });
 
 export const StaffQuery = z.object({ areaId: Id, role: z.enum(['grid_worker', 'grid_leader', 'police_officer']).optional() });
