@@ -6,7 +6,8 @@
  * - an image whose URL or uploader's openid contains "unfetchable" gets no verdict: the event
  *   carries errcode -1008 (WeChat could not download it; the errmsg is the stand-in's wording),
  *   and "risky" / "review" give those verdicts; anything else passes.
- * Both want the openid of a user who opened the mini-program in the last 2 hours (61010).
+ * msgSecCheck v2 wants the openid of a user who opened the mini-program in the last 2 hours
+ * (61010 otherwise); the stand-in asks the same of mediaCheckAsync v2 (standin/users.ts).
  */
 import { SEC_LABELS } from '#notify/wechat';
 import { fail, nowIso, ok, OPENID, record, rid, type Json, type Reply } from '#local/standin/http';

@@ -2,8 +2,8 @@
  * The stand-in's users: login (code2Session), phone numbers (getPhoneNumber), and who has been
  * seen. An openid is this app's once it signed in (or was declared present: the local stack's
  * demo users, who never sign in through WeChat); the content checks want more — a user who
- * opened the mini-program in the last 2 hours (msgSecCheck v2: else 61010) — and the stand-in
- * asks the same of mediaCheckAsync v2, whose openid parameter carries that condition too.
+ * opened the mini-program in the last 2 hours (msgSecCheck v2 documents 61010 otherwise) — and
+ * the stand-in applies the same rule to mediaCheckAsync v2, which takes a user's openid too.
  *
  * Codes: `dev:<openid>` (or `dev:<openid>#<nonce>`, to sign in again) signs in as that openid,
  * `blocked:<openid>` is 40226; `phone:<digits>` gives that number; every code works once.

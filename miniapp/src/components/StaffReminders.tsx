@@ -28,6 +28,7 @@ export function StaffReminders({ me, onChanged, deps = {} }: { me: Me | null; on
   if (!me || on === undefined) return null;
   const offered = answeredFor === me.id || !firstOffer.due(me.id);
   const weapp = (deps.env ?? process.env.TARO_ENV) === 'weapp';
+  const longTerm = me.subscribeTemplates?.find((t) => t.kind === 'task')?.longTerm !== false;
 
   const turnOn = async () => {
     setBusy(true);
@@ -50,7 +51,9 @@ export function StaffReminders({ me, onChanged, deps = {} }: { me: Me | null; on
     return (
       <View className='card' data-testid='reminders-offer'>
         <Text className='strong block'>开启微信任务提醒</Text>
-        <Text className='muted small block mt8'>新任务、催办和超时升级会通过微信服务通知发给您。开启一次即可，可随时在微信设置中关闭。</Text>
+        <Text className='muted small block mt8'>
+          {longTerm ? '新任务、催办和超时升级会通过微信服务通知发给您。开启一次即可，可随时在微信设置中关闭。' : '新任务会通过微信服务通知发给您；每次开启可收到一条提醒。'}
+        </Text>
         <View className='row gap mt8'>
           <Button className='btn btn--primary' disabled={disabledIf(busy)} onClick={() => void turnOn()}>
             {busy ? '请稍候…' : '开启提醒'}
