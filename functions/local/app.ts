@@ -3,10 +3,14 @@ import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { ensureTable } from '#local/table';
 import { seedIfEmpty } from '#local/seed-db';
-import { startStreamPump } from '#local/stream-pump';
+import { startStreamPump, type Pump } from '#local/stream-pump';
+import { startPushWorker, type PushWorker } from '#local/push-worker';
 import { startSchedulePump } from '#local/schedule-pump';
 import { handler as streamHandler } from '#events/stream';
 import { handler as kpiHandler } from '#events/kpi';
+import { handler as pushHandler } from '#events/push';
+import { streamConsumer } from '#events/consumers';
+import { usePushQueue } from '#notify/push-queue';
 import { handler as photos } from '#events/photos';
 import { asAsyncInvocation } from '#local/async-invoke';
 import { demoUsers } from '#local/seed';
@@ -39,20 +43,39 @@ export async function prepareData(): Promise<{ seeded: boolean }> {
   return seedIfEmpty();
 }
 
+/**
+ * The cloud's consumers, each on its own: the notifier and the KPI counters read the table's
+ * stream through a pump each (two event source mappings: a slow notifier never delays the
+ * KPIs), with the filters infra deploys (events/consumers); the notifier's pushes go to the
+ * push worker (the push queue and its consumer). `stream.drain()` waits for all three.
+ */
 export async function startPumps(opts: { dataDir?: string | undefined; streamIntervalMs?: number | undefined }) {
   if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
-  const stream = await startStreamPump({
-    // the two consumers the cloud attaches to the table's stream (notifier, KPI counters)
-    handler: async (e) => {
-      await streamHandler(e);
-      await kpiHandler(e);
+  const at = (file: string) => (opts.dataDir ? join(opts.dataDir, file) : undefined);
+  const pushes: PushWorker = await startPushWorker({ handler: pushHandler, journalFile: at('push-queue.json') });
+  usePushQueue(pushes);
+  const consumer = (name: string, handler: typeof streamHandler, checkpointFile: string) => {
+    const c = streamConsumer(name);
+    return startStreamPump({ name, handler, filters: c.filters, batchSize: c.batchSize, checkpointFile: at(checkpointFile), intervalMs: opts.streamIntervalMs });
+  };
+  // the notifier keeps the checkpoint file of the single pump before it
+  const notifier = await consumer('events-stream', streamHandler, 'stream-checkpoints.json');
+  const kpi = await consumer('events-kpi', kpiHandler, 'stream-checkpoints-kpi.json');
+  const stream: Pump = {
+    async drain() {
+      await Promise.all([notifier.drain(), kpi.drain()]);
+      await pushes.idle(); // what the notifier queued meanwhile
     },
-    checkpointFile: opts.dataDir ? join(opts.dataDir, 'stream-checkpoints.json') : undefined,
-    intervalMs: opts.streamIntervalMs,
-  });
+    async stop() {
+      await Promise.all([notifier.stop(), kpi.stop()]);
+      await pushes.stop();
+      usePushQueue(undefined);
+    },
+  };
   const schedule = startSchedulePump();
   return {
     stream,
+    pushes,
     async stop() {
       schedule.stop();
       await stream.stop();

@@ -55,7 +55,7 @@ export interface Stack {
   bucket: string;
   /** the DynamoDB Local this stack started and supervises (undefined when given an endpoint) */
   dynamoEngine: SupervisedDynamo | undefined;
-  /** waits until the stream pump has handled every record written so far */
+  /** waits until both stream consumers have handled every record written so far, and the pushes the notifier queued meanwhile are done */
   drainStream(): Promise<void>;
   /** waits for S3 event handlers (photo processing) started so far */
   settleUploads(): Promise<void>;

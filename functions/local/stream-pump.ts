@@ -1,7 +1,17 @@
 /**
  * Feeds DynamoDB Local's stream to the same handler a Lambda event source mapping calls in the
- * cloud, in batches of the same shape. Checkpoints per shard so a restart neither loses nor
- * (beyond the last batch) repeats records; handlers are idempotent either way.
+ * cloud, in batches of the same shape. One pump per consumer, each with its own iterators and
+ * checkpoints — as two mappings read the same stream on their own, so a slow consumer never
+ * delays the other. Checkpoints per shard so a restart neither loses nor (beyond the last batch)
+ * repeats records; handlers are idempotent either way.
+ *
+ * As a mapping does: records that match none of the consumer's filter patterns
+ * (events/consumers, the same patterns infra deploys) are dropped before the handler and count
+ * as handled; a handler that answers `batchItemFailures` has the records before the first
+ * failed one checkpointed and the stream read again from it (an identifier not in the batch
+ * fails the whole batch, as Lambda treats it); a handler that throws has the whole batch read
+ * again. Unlike a mapping (5 retries, then the on-failure queue) the pump retries until the
+ * batch succeeds: locally a stuck batch is there to be seen in the log, not set aside.
  *
  * Batching as the mapping does it: up to `batchSize` records per call (100, as infra deploys),
  * gathered for up to `batchWindowMs` after the first one (infra deploys 1 s; here
@@ -18,10 +28,11 @@ import {
   type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { dynamo } from '#store/clients';
 import { config } from '#config';
 import { logger } from '#log';
+import { passesFilters, type FilterPattern } from '#events/consumers';
 
 export interface Pump {
   stop(): Promise<void>;
@@ -32,7 +43,11 @@ export interface Pump {
 type Checkpoints = Record<string, string>;
 
 export async function startStreamPump(opts: {
-  handler: (e: DynamoDBStreamEvent) => Promise<void>;
+  handler: (e: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+  /** the consumer's filter patterns (none: every record) */
+  filters?: readonly FilterPattern[];
+  /** names the pump in the log */
+  name?: string;
   checkpointFile?: string;
   intervalMs?: number;
   batchSize?: number;
@@ -49,6 +64,8 @@ export async function startStreamPump(opts: {
   const interval = opts.intervalMs ?? 200;
   const batchSize = opts.batchSize ?? 100;
   const windowMs = opts.batchWindowMs ?? Number(process.env.STREAM_BATCH_WINDOW_MS ?? 0);
+  const filters = opts.filters ?? [];
+  const name = opts.name ?? 'stream pump';
   /** records read but not handed over yet (a window still open), per shard */
   const gathering = new Map<string, { records: _Record[]; since: number }>();
   let checkpoints: Checkpoints = {};
@@ -70,10 +87,22 @@ export async function startStreamPump(opts: {
     return out.ShardIterator;
   }
 
-  /** Records handed over, and whether any are still being gathered. */
-  async function pollOnce(): Promise<{ handled: number; gathering: boolean }> {
+  async function checkpoint(shardId: string, sequence: string) {
+    checkpoints[shardId] = sequence;
+    if (opts.checkpointFile) await writeFile(opts.checkpointFile, JSON.stringify(checkpoints));
+  }
+
+  /** Read the shard again after its checkpoint. */
+  function rewind(shardId: string) {
+    iterators.delete(shardId);
+    gathering.delete(shardId);
+  }
+
+  /** Records handed over, whether any are still being gathered, and whether a batch failed. */
+  async function pollOnce(): Promise<{ handled: number; gathering: boolean; failed: boolean }> {
     const desc = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     let handled = 0;
+    let failed = false;
     for (const shard of desc.StreamDescription?.Shards ?? []) {
       const id = shard.ShardId!;
       const held = gathering.get(id);
@@ -87,8 +116,7 @@ export async function startStreamPump(opts: {
           iterators.set(id, out.NextShardIterator ?? null);
         } catch (e) {
           if (!(e instanceof ExpiredIteratorException)) throw e;
-          iterators.delete(id);
-          gathering.delete(id); // read again from the checkpoint
+          rewind(id); // read again from the checkpoint
           continue;
         }
       }
@@ -96,29 +124,41 @@ export async function startStreamPump(opts: {
       if (!batch) continue;
       const closed = iterators.get(id) === null;
       if (batch.records.length < batchSize && Date.now() - batch.since < windowMs && !closed) continue;
-      // Same retry semantics as an event source mapping: the batch is retried until it succeeds.
-      await opts.handler({ Records: batch.records as unknown as DynamoDBStreamEvent['Records'] });
+      const records = batch.records.filter((r) => passesFilters(r, filters)) as unknown as DynamoDBStreamEvent['Records'];
+      const answer = records.length > 0 ? await opts.handler({ Records: records }) : undefined;
+      const failure = answer?.batchItemFailures?.[0]?.itemIdentifier;
+      if (failure !== undefined) {
+        failed = true;
+        const at = batch.records.findIndex((r) => r.dynamodb?.SequenceNumber === failure);
+        logger.warn(`${name}: batch answered a failed record, reading again from it`, { shardId: id, records: batch.records.length, failedAt: at });
+        // everything before the failed record is done; an unknown identifier fails the whole batch
+        if (at > 0) await checkpoint(id, batch.records[at - 1]!.dynamodb!.SequenceNumber!);
+        rewind(id);
+        continue;
+      }
       gathering.delete(id);
-      checkpoints[id] = batch.records[batch.records.length - 1]!.dynamodb!.SequenceNumber!;
-      if (opts.checkpointFile) await writeFile(opts.checkpointFile, JSON.stringify(checkpoints));
+      await checkpoint(id, batch.records[batch.records.length - 1]!.dynamodb!.SequenceNumber!);
       handled += batch.records.length;
     }
-    return { handled, gathering: gathering.size > 0 };
+    return { handled, gathering: gathering.size > 0, failed };
   }
 
   const loop = (async () => {
     while (running) {
       let handled = 0;
       let waiting = false;
+      let failed: boolean;
       try {
-        ({ handled, gathering: waiting } = await pollOnce());
+        ({ handled, gathering: waiting, failed } = await pollOnce());
       } catch (e) {
-        logger.error('stream pump: batch failed, will retry', { error: e as Error });
+        logger.error(`${name}: batch failed, will retry`, { error: e as Error });
         // from the checkpoints again: the failed batch comes back whole (and maybe longer)
         iterators.clear();
         gathering.clear();
+        failed = true;
       }
-      if (waiting) await new Promise((r) => setTimeout(r, Math.min(interval, 50)));
+      if (failed) await new Promise((r) => setTimeout(r, interval)); // not idle: a batch waits for its retry
+      else if (waiting) await new Promise((r) => setTimeout(r, Math.min(interval, 50)));
       else if (handled === 0) {
         const waiters = idleWaiters;
         idleWaiters = [];

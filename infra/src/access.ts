@@ -36,6 +36,8 @@ export interface Access {
   wechatSecret: boolean;
   /** code includes notify/templates.ts: gets the subscribe-message template ids */
   templates: boolean;
+  /** code includes notify/push-queue.ts: may send to the push queue (and is told its URL) */
+  pushQueue: boolean;
 }
 
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -101,5 +103,6 @@ export function accessOf(spec: FunctionSpec): Access {
     tokenSecret: use.secrets.has('token'),
     wechatSecret: use.secrets.has('wechat'),
     templates: use.templates,
+    pushQueue: use.pushQueue,
   };
 }

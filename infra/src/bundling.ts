@@ -73,6 +73,7 @@ export const RUNTIME_SDK: readonly string[] = [
   '@aws-sdk/util-dynamodb',
   '@aws-sdk/client-s3',
   '@aws-sdk/client-secrets-manager',
+  '@aws-sdk/client-sqs',
 ];
 
 export function esbuildOptions(functionName: string): LambdaEsbuildOptions {

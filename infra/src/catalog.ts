@@ -2,22 +2,24 @@
  * What infra deploys, derived from the backend's own tables — never listed here by hand:
  * - one HTTP function per `fn` group of the route table (groups whose routes are all local-only
  *   are left out), entry `functions/src/entry/api-<fn>.ts`;
- * - the table's stream consumers and the photo processor (EVENT_ENTRIES below: no table in
- *   functions/ lists them yet, so they are named here);
+ * - the table's stream consumers and the push queue's consumer (the table of event source
+ *   mappings, functions/src/events/consumers.ts) and the photo processor (EVENT_ENTRIES below);
  * - one scheduled function per row of the schedule table (`schedule-<name>.ts`).
  * A missing entry file fails synth with the file it expected, and so does an entry file that
  * nothing deploys (a new `events-*.ts` must be given its trigger here, not silently skipped).
  *
  * Imports only table modules (routes.ts -> schemas.ts -> domain/*, keys.ts, schedules.ts,
- * notify/templates.ts, metrics.ts): none of them reads the functions' runtime config (tests/infra checks).
+ * consumers.ts, notify/templates.ts, metrics.ts): none of them reads the functions' runtime config
+ * (tests/infra checks).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROUTES, type Route } from '../../functions/src/http/routes.ts';
 import { SCHEDULES, type Schedule } from '../../functions/src/events/schedules.ts';
+import { PUSH_QUEUE, STREAM_CONSUMERS, type FilterPattern, type StreamConsumer } from '../../functions/src/events/consumers.ts';
 
-export { ROUTES, SCHEDULES, type Route, type Schedule };
+export { PUSH_QUEUE, ROUTES, SCHEDULES, STREAM_CONSUMERS, type FilterPattern, type Route, type Schedule, type StreamConsumer };
 export { TABLE_SCHEMA } from '../../functions/src/store/keys.ts';
 /** the subscribe-message template table and the parser of its per-deployment configuration */
 export { TEMPLATES, TEMPLATES_ENV, parseTemplateConfig, TemplateConfigError } from '../../functions/src/notify/templates.ts';
@@ -29,7 +31,7 @@ export { ORIGINALS_PREFIX, PHOTOS_PREFIX } from './prefixes.ts';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ENTRY_DIR = join(REPO_ROOT, 'functions', 'src', 'entry');
 
-export type FunctionKind = 'api' | 'stream' | 'photos' | 'schedule';
+export type FunctionKind = 'api' | 'stream' | 'queue' | 'photos' | 'schedule';
 
 export interface FunctionSpec {
   /** unique, stable: api-reports, events-stream, schedule-sweeper (the entry file's name) */
@@ -45,12 +47,14 @@ export interface FunctionSpec {
 }
 
 /**
- * Entries triggered by events rather than routes or schedules, by entry name. DynamoDB allows
- * at most two readers per stream shard: a third stream consumer must fan out from one of these.
+ * Entries triggered by events rather than routes or schedules, by entry name: the stream
+ * consumers and the push queue's consumer from their table, the photo processor named here.
+ * DynamoDB allows at most two readers per stream shard: a third stream consumer must fan out
+ * from one of these (as the notifier does to the push queue).
  */
-export const EVENT_ENTRIES: Readonly<Record<string, { kind: 'stream' | 'photos'; description: string }>> = {
-  'events-stream': { kind: 'stream', description: 'DynamoDB stream: outbox rows -> inbox, WeChat pushes' },
-  'events-kpi': { kind: 'stream', description: 'DynamoDB stream: KPI counters per area' },
+export const EVENT_ENTRIES: Readonly<Record<string, { kind: 'stream' | 'queue' | 'photos'; description: string }>> = {
+  ...Object.fromEntries(STREAM_CONSUMERS.map((c) => [c.name, { kind: 'stream' as const, description: c.description }])),
+  [PUSH_QUEUE.consumer]: { kind: 'queue', description: PUSH_QUEUE.description },
   'events-photos': { kind: 'photos', description: 'S3 ObjectCreated on uploads/: strip metadata, resize, delete the original' },
 };
 export const MAX_STREAM_CONSUMERS = 2;

@@ -11,7 +11,8 @@
  *
  * Template ids: the same build tells whether the function's live code includes
  * notify/templates.ts (templateId reads WECHAT_TEMPLATE_* from the environment). They are
- * not secret, so the module, not the export, decides.
+ * not secret, so the module, not the export, decides. So for the push queue: a function whose
+ * live code includes notify/push-queue.ts (the sender) may send to it and is given its URL.
  *
  * Runs the local esbuild synchronously (synth is synchronous and offline), about 0.1 s per entry,
  * once per entry per process.
@@ -39,6 +40,7 @@ export const SECRET_OF: Readonly<Record<string, SecretName | null>> = {
 export const SECRETS_MODULE = 'functions/src/secrets.ts';
 export const SECRETS_SPECIFIER = '#secrets';
 const TEMPLATES_MODULE = 'functions/src/notify/templates.ts';
+const PUSH_QUEUE_MODULE = 'functions/src/notify/push-queue.ts';
 
 export interface CodeUse {
   /** exports of secrets.ts that live code of the bundle uses, sorted */
@@ -47,6 +49,8 @@ export interface CodeUse {
   secrets: ReadonlySet<SecretName>;
   /** the bundle's live code includes notify/templates.ts */
   templates: boolean;
+  /** the bundle's live code includes notify/push-queue.ts (sends to the push queue) */
+  pushQueue: boolean;
 }
 
 const cache = new Map<string, CodeUse>();
@@ -115,7 +119,8 @@ export function codeUseOf(entry: string): CodeUse {
     const s = SECRET_OF[e];
     if (s) secrets.add(s);
   }
-  const use: CodeUse = { secretExports, secrets, templates: (output.inputs[TEMPLATES_MODULE]?.bytesInOutput ?? 0) > 0 };
+  const live = (m: string) => (output.inputs[m]?.bytesInOutput ?? 0) > 0;
+  const use: CodeUse = { secretExports, secrets, templates: live(TEMPLATES_MODULE), pushQueue: live(PUSH_QUEUE_MODULE) };
   cache.set(entry, use);
   return use;
 }

@@ -1,8 +1,13 @@
 /**
  * Events: everything that invokes a function without an HTTP request, each with a place for
  * what fails.
- * - the table stream -> events-stream (bisect on error, bounded retries and record age, failed
- *   batches' coordinates to an SQS queue);
+ * - the table stream -> events-stream and events-kpi, each mapping with its consumer's filters
+ *   and batching (functions/src/events/consumers.ts), partial batch responses (a handler answers
+ *   the first record that failed; the stream retries from it), bisect on error, bounded retries
+ *   and record age, failed batches' coordinates to an SQS queue;
+ * - the push queue (built in the functions stack) -> events-push: batches of 10 (1 s window) with partial
+ *   batch responses and at most PUSH_QUEUE.maxConcurrency invocations at once; what fails every
+ *   receive moves to the push dead-letter queue (the queue's redrive policy);
  * - S3 ObjectCreated under uploads/ -> events-photos (asynchronous: two retries, then to a
  *   queue);
  * - one EventBridge rule per row of the schedule table -> schedule-<name> (delivery failures
@@ -23,13 +28,14 @@ import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import { EventInvokeConfig, EventSourceMapping, StartingPosition, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { ORIGINALS_PREFIX } from './prefixes.ts';
+import { PUSH_QUEUE, STREAM_CONSUMERS } from './catalog.ts';
 import { importFunction, pascal, type DeployedFunction } from './functions-stack.ts';
 import type { Settings } from './settings.ts';
 
@@ -47,6 +53,8 @@ export class EventsStack extends Stack {
   readonly asyncFailures: Queue;
   /** schedule events EventBridge could not deliver at all */
   readonly scheduleDeliveryFailures: Queue;
+  /** pushes that failed every receive (the push queue's DLQ, owned by the functions stack) */
+  readonly pushDeadLetters: IQueue[] = [];
   readonly rules: Rule[] = [];
 
   constructor(scope: Construct, id: string, props: EventsStackProps) {
@@ -83,11 +91,15 @@ export class EventsStack extends Stack {
     // ---- the table stream
     for (const f of props.functions.filter((x) => x.spec.kind === 'stream')) {
       const { fn, role } = importFn(f);
+      const consumer = STREAM_CONSUMERS.find((c) => c.name === f.spec.name);
+      if (!consumer) throw new Error(`infra: stream function ${f.spec.name} has no row in STREAM_CONSUMERS (functions/src/events/consumers.ts)`);
       fn.addEventSource(
         new DynamoEventSource(props.table, {
           startingPosition: StartingPosition.TRIM_HORIZON,
-          batchSize: 100,
-          maxBatchingWindow: Duration.seconds(1),
+          batchSize: consumer.batchSize,
+          maxBatchingWindow: Duration.seconds(consumer.maxBatchingWindowSeconds),
+          filters: consumer.filters.map((p) => ({ pattern: JSON.stringify(p) })),
+          reportBatchItemFailures: true,
           bisectBatchOnError: true,
           retryAttempts: 5,
           maxRecordAge: Duration.hours(24),
@@ -96,6 +108,22 @@ export class EventsStack extends Stack {
       );
       // the mapping validates stream and queue permissions when it is created
       for (const c of fn.node.children) if (c instanceof EventSourceMapping) c.node.addDependency(role);
+    }
+
+    // ---- the push queue -> its consumer
+    for (const f of props.functions.filter((x) => x.spec.kind === 'queue')) {
+      if (!f.queue) throw new Error(`infra: queue function ${f.spec.name} has no queue`);
+      const { fn, role } = importFn(f);
+      fn.addEventSource(
+        new SqsEventSource(f.queue.queue, {
+          batchSize: PUSH_QUEUE.batchSize,
+          maxBatchingWindow: Duration.seconds(PUSH_QUEUE.maxBatchingWindowSeconds),
+          reportBatchItemFailures: true,
+          maxConcurrency: PUSH_QUEUE.maxConcurrency,
+        }),
+      );
+      for (const c of fn.node.children) if (c instanceof EventSourceMapping) c.node.addDependency(role);
+      this.pushDeadLetters.push(f.queue.deadLetters);
     }
 
     // ---- S3 ObjectCreated under uploads/ -> the photo function
@@ -169,8 +197,9 @@ export class EventsStack extends Stack {
     }
   }
 
-  get queues(): Queue[] {
-    return [this.streamFailures, this.asyncFailures, this.scheduleDeliveryFailures];
+  /** every queue where failures wait for a person (alarmed on depth) */
+  get queues(): IQueue[] {
+    return [this.streamFailures, this.asyncFailures, this.scheduleDeliveryFailures, ...this.pushDeadLetters];
   }
 }
 

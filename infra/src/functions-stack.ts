@@ -4,7 +4,8 @@
  * the local esbuild with THE options of bundling.ts, one log group per function with retention,
  * and a role per function that holds exactly what `access.ts` says: no managed policies, no
  * wildcard actions, resources named (table, its indexes, bucket prefixes, the secrets its code
- * reads). Scheduled functions run one at a time (reserved concurrency 1).
+ * reads). Scheduled functions run one at a time (reserved concurrency 1). The push queue lives
+ * here too (push-queue.ts): the notifier's environment names it.
  */
 import { join } from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
@@ -20,6 +21,7 @@ import { accessOf, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, type Access } from '
 import { esbuildOptions, NATIVE_MODULES, nativeCopyCommands, type LambdaEsbuildOptions } from './bundling.ts';
 import { functionSpecs, REPO_ROOT, type FunctionKind, type FunctionSpec } from './catalog.ts';
 import type { Settings } from './settings.ts';
+import { pushQueues, type PushQueues } from './push-queue.ts';
 
 export const RUNTIME = Runtime.NODEJS_22_X;
 
@@ -35,6 +37,8 @@ const SIZING: Record<FunctionKind, { memoryMiB: number; timeout: Duration }> = {
   // API Gateway gives up after 30 s; a request that takes 10 s is already broken
   api: { memoryMiB: 512, timeout: Duration.seconds(10) },
   stream: { memoryMiB: 512, timeout: Duration.seconds(60) },
+  // 10 pushes side by side, each at worst ~32 s (events/consumers: 4 attempts of WeChat's 5 s timeout, back-off, token, template check)
+  queue: { memoryMiB: 512, timeout: Duration.seconds(60) },
   // sharp decodes up to 10 MB images: memory is also CPU
   photos: { memoryMiB: 1536, timeout: Duration.seconds(60) },
   // shorter than the shortest schedule interval (5 min), so runs never overlap
@@ -76,6 +80,8 @@ export interface DeployedFunction {
   fn: LambdaFunction;
   role: Role;
   logGroup: LogGroup;
+  /** the queue a 'queue' function consumes */
+  queue?: PushQueues;
 }
 
 export interface FunctionsStackProps extends StackProps {
@@ -91,11 +97,13 @@ export interface FunctionsStackProps extends StackProps {
 
 export class FunctionsStack extends Stack {
   readonly functions: DeployedFunction[] = [];
+  readonly pushQueues: PushQueues;
 
   constructor(scope: Construct, id: string, props: FunctionsStackProps) {
     super(scope, id, props);
     const { settings, table, bucket } = props;
     const prod = settings.stage === 'prod';
+    this.pushQueues = pushQueues(this);
 
     for (const spec of functionSpecs()) {
       const access = accessOf(spec);
@@ -129,6 +137,7 @@ export class FunctionsStack extends Stack {
         // GET /v1/me offers these ids to subscribe to and POST /v1/auth/subscriptions checks
         // them, so it is not only the senders that need them
         ...(access.templates ? settings.wechatTemplateEnv : {}),
+        ...(access.pushQueue ? { PUSH_QUEUE_URL: this.pushQueues.queue.queueUrl } : {}),
       };
       const common: Omit<FunctionProps, 'code' | 'handler'> = {
         runtime: RUNTIME,
@@ -160,7 +169,8 @@ export class FunctionsStack extends Stack {
           });
 
       grantAccess(role, access, props);
-      this.functions.push({ spec, access, fn, role, logGroup });
+      if (access.pushQueue) this.pushQueues.queue.grantSendMessages(role);
+      this.functions.push({ spec, access, fn, role, logGroup, ...(spec.kind === 'queue' ? { queue: this.pushQueues } : {}) });
     }
 
     Validations.of(this).acknowledge({

@@ -6,7 +6,8 @@
  * - every scheduled function: a heartbeat — no invocation in 15 minutes (or three intervals,
  *   if longer) means the schedule stopped;
  * - every failure queue: depth > 0 (something needs a human);
- * - the stream consumer: iterator age > 5 min (notifications are late);
+ * - the stream consumers: iterator age > 5 min (notifications or KPIs are late); the push queue:
+ *   oldest message older than 5 min (pushes are late);
  * - the table: throttled requests and DynamoDB system errors (>= 1 in 5 min, summed over the
  *   operations the functions call);
  * - the code's own counts (functions/src/metrics.ts, EMF): any dead-lettered push; sweeper
@@ -33,7 +34,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { METRIC_DIMENSION, METRIC_NAMESPACE, METRICS } from './catalog.ts';
 import { pascal, type DeployedFunction } from './functions-stack.ts';
@@ -43,7 +44,7 @@ export interface ObservabilityStackProps extends StackProps {
   settings: Settings;
   functions: readonly DeployedFunction[];
   api: HttpApi;
-  queues: readonly Queue[];
+  queues: readonly IQueue[];
   table: TableV2;
 }
 
@@ -144,7 +145,7 @@ export class ObservabilityStack extends Stack {
       return a;
     };
 
-    for (const { spec, fn } of functions) {
+    for (const { spec, fn, queue } of functions) {
       const id = pascal(spec.name);
       alarm(`${id}Errors`, fn.metricErrors({ period: FIVE_MIN, statistic: 'Sum' }), 1, `${spec.name}: unhandled errors`);
       alarm(`${id}Throttles`, fn.metricThrottles({ period: FIVE_MIN, statistic: 'Sum' }), 1, `${spec.name}: throttled invocations`);
@@ -180,6 +181,14 @@ export class ObservabilityStack extends Stack {
           }),
           5 * 60 * 1000,
           `${spec.name}: stream records wait more than 5 minutes (notifications late)`,
+        );
+      }
+      if (queue) {
+        alarm(
+          `${id}QueueAge`,
+          queue.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MIN, statistic: 'Maximum' }),
+          5 * 60,
+          `${spec.name}: queued pushes wait more than 5 minutes (WeChat slow or the consumer failing)`,
         );
       }
     }

@@ -70,8 +70,10 @@ describe('secret grants derived from each bundle', () => {
     }
   });
 
-  it('finds the callers it must: the notifier and login call WeChat, the push endpoint checks its token', () => {
-    expect(codeUseOf(s.stacks.functions.byName('events-stream').spec.entry).secretExports).toContain('wechatCredentials');
+  it('finds the callers it must: the push consumer and login call WeChat, the push endpoint checks its token', () => {
+    expect(codeUseOf(s.stacks.functions.byName('events-push').spec.entry).secretExports).toContain('wechatCredentials');
+    // the stream notifier only queues pushes: it never calls WeChat, so it holds no WeChat secret
+    expect(codeUseOf(s.stacks.functions.byName('events-stream').spec.entry).secrets.has('wechat')).toBe(false);
     expect(codeUseOf(s.stacks.functions.byName('api-auth').spec.entry).secretExports).toEqual(expect.arrayContaining(['tokenSecret', 'wechatCredentials']));
     expect(codeUseOf(s.stacks.functions.byName('api-wechat').spec.entry).secretExports).toContain('wechatPushToken');
   });

@@ -1,15 +1,23 @@
 /** Every async source has somewhere for failures to go; one rule per schedule row. */
 import { describe, expect, it } from 'vitest';
 import { SCHEDULES } from '../../functions/src/events/schedules.ts';
+import { PUSH_QUEUE, STREAM_CONSUMERS } from '../../functions/src/events/consumers.ts';
 import { ORIGINALS_PREFIX } from '../../infra/src/prefixes.ts';
 import { synth } from './support.ts';
 
 describe('events stack', () => {
   const s = synth();
   const t = s.templates.events;
+  /** the one mapping of a function (matched by its ARN's export from the functions stack) */
+  const mappingOf = (name: string) => {
+    const logicalId = s.stacks.functions.getLogicalId(s.stacks.functions.byName(name).fn.node.defaultChild as any);
+    const found = s.resources('AWS::Lambda::EventSourceMapping').filter((m) => JSON.stringify(m.resource.Properties!.FunctionName).includes(logicalId));
+    expect(found, name).toHaveLength(1);
+    return found[0]!.resource.Properties! as Record<string, any>;
+  };
 
-  it('gives every event source mapping an on-failure destination, bisect on error and bounded retries', () => {
-    const mappings = s.resources('AWS::Lambda::EventSourceMapping');
+  it('gives every stream mapping an on-failure destination, bisect on error and bounded retries', () => {
+    const mappings = s.resources('AWS::Lambda::EventSourceMapping').filter((m) => JSON.stringify(m.resource.Properties!.EventSourceArn).includes('StreamArn'));
     expect(mappings).toHaveLength(s.stacks.functions.functions.filter((f) => f.spec.kind === 'stream').length);
     expect(mappings.length).toBeGreaterThan(0);
     for (const { id, resource } of mappings) {
@@ -19,8 +27,31 @@ describe('events stack', () => {
       expect(p.MaximumRetryAttempts).toBeGreaterThanOrEqual(0);
       expect(p.MaximumRetryAttempts).toBeLessThanOrEqual(10);
       expect(p.MaximumRecordAgeInSeconds).toBeGreaterThan(0);
-      expect(JSON.stringify(p.EventSourceArn)).toMatch(/StreamArn/);
     }
+  });
+
+  it('filters each stream consumer as its row says, with partial batch responses and its batching', () => {
+    expect(STREAM_CONSUMERS.map((c) => c.name).sort()).toEqual(s.stacks.functions.functions.filter((f) => f.spec.kind === 'stream').map((f) => f.spec.name).sort());
+    for (const c of STREAM_CONSUMERS) {
+      const p = mappingOf(c.name);
+      expect(p.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern)), c.name).toEqual(c.filters);
+      expect(p.FunctionResponseTypes, c.name).toEqual(['ReportBatchItemFailures']);
+      expect(p.BatchSize, c.name).toBe(c.batchSize);
+      expect(p.MaximumBatchingWindowInSeconds, c.name).toBe(c.maxBatchingWindowSeconds);
+      expect(p.StartingPosition, c.name).toBe('TRIM_HORIZON');
+    }
+    // the notifier sees inserted items carrying an outbox row; the KPIs the report record's changes
+    expect(JSON.stringify(mappingOf('events-stream').FilterCriteria)).toContain('outbox');
+    expect(JSON.parse(mappingOf('events-kpi').FilterCriteria.Filters[0].Pattern)).toEqual({ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['report'] } } } });
+  });
+
+  it('maps the push queue to events-push: batches of 10, partial batch responses, bounded concurrency', () => {
+    const p = mappingOf(PUSH_QUEUE.consumer);
+    expect(JSON.stringify(p.EventSourceArn)).toMatch(/PushQueue/);
+    expect(p).toMatchObject({ BatchSize: PUSH_QUEUE.batchSize, MaximumBatchingWindowInSeconds: PUSH_QUEUE.maxBatchingWindowSeconds, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: PUSH_QUEUE.maxConcurrency } });
+    // SQS redrives to its own DLQ: the mapping has no on-failure destination and no stream settings
+    expect(p.DestinationConfig).toBeUndefined();
+    expect(p.StartingPosition).toBeUndefined();
   });
 
   it('gives every asynchronously invoked function (S3, schedules) an on-failure destination', () => {

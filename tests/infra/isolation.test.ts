@@ -10,7 +10,7 @@ import { REPO_ROOT } from '../../infra/src/catalog.ts';
 import { ORIGINALS_PREFIX, PHOTOS_PREFIX } from '../../infra/src/prefixes.ts';
 
 describe('what infra imports from functions/', () => {
-  it('is the route, schedule, key and metric tables (and the schemas and domain modules routes.ts needs, the entity key declarations keys.ts assembles)', async () => {
+  it('is the route, schedule, event source, key and metric tables (and the schemas and domain modules routes.ts needs, the entity key declarations keys.ts assembles)', async () => {
     const out = await build({
       entryPoints: [join(REPO_ROOT, 'infra', 'bin', 'app.ts')],
       bundle: true,
@@ -27,7 +27,8 @@ describe('what infra imports from functions/', () => {
     expect(fromFunctions).toContain('functions/src/http/routes.ts');
     expect(fromFunctions).toContain('functions/src/store/keys.ts');
     expect(fromFunctions).toContain('functions/src/events/schedules.ts');
-    const allowed = /^functions\/src\/(http\/(routes|schemas)|store\/(keys|entity|entities\/[\w-]+)|events\/schedules|notify\/(templates|template-fields)|metrics|domain\/\w+)\.ts$/;
+    expect(fromFunctions).toContain('functions/src/events/consumers.ts');
+    const allowed = /^functions\/src\/(http\/(routes|schemas)|store\/(keys|entity|entities\/[\w-]+)|events\/(schedules|consumers)|notify\/(templates|template-fields)|metrics|domain\/\w+)\.ts$/;
     expect(fromFunctions.filter((p) => !allowed.test(p))).toEqual([]);
     expect(fromFunctions).not.toContain('functions/src/config.ts');
   });

@@ -193,7 +193,14 @@ describe('each function bundle cold-starts on the runtime SDK and handles an eve
         return;
       }
       if (spec.kind === 'stream') {
-        expect(coldStart(b.file, { Records: [] }, cloudEnv())).toEqual({ result: null });
+        // a partial batch response: nothing failed
+        expect(coldStart(b.file, { Records: [] }, cloudEnv())).toEqual({ result: { batchItemFailures: [] } });
+        return;
+      }
+      if (spec.kind === 'queue') {
+        // the push reads its inbox item, meets the closed port, and answers the message as failed
+        const record = { messageId: 'm-probe', body: JSON.stringify({ userId: 'u-probe', at: '2026-11-02T03:04:05.000Z', id: 'R-probe-000001' }), attributes: { ApproximateReceiveCount: '1' } };
+        expect(coldStart(b.file, { Records: [record] }, cloudEnv())).toEqual({ result: { batchItemFailures: [{ itemIdentifier: 'm-probe' }] } });
         return;
       }
       if (spec.kind === 'photos') {

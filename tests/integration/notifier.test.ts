@@ -1,8 +1,9 @@
 /**
  * The notifier end to end: outbox rows from the stream -> the in-app inbox (exactly once) and
  * WeChat subscribe messages through the stand-in (at least once where the user can receive
- * one). Long-term staff templates need no grant; residents' one-time grants are used up one per
- * message; 43101 leaves the inbox only; a busy WeChat is retried, then dead-lettered and
+ * one). Long-term staff templates are pushed once the worker accepted them (a tap in the app),
+ * inbox only before; residents' one-time grants are used up one per message; 43101 leaves the
+ * inbox only (and revokes a long-term acceptance); a busy WeChat is retried, then dead-lettered and
  * replayed by an operator; a notifier stopped mid-batch and run again tells everyone once and
  * pushes every task. The stand-in's records are per test file, so each test uses its own reports.
  */
@@ -13,6 +14,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 import { pointIn, GRID, RESIDENT, RESIDENT2, RESIDENT3, WORKER } from '../support/fixtures.ts';
 import type { SentMessage } from '../../functions/local/wechat-standin.ts';
+import { acceptSubscriptions, TASK_TEMPLATES } from '../support/wechat.ts';
 
 // Four attempts as in production, with short gaps so the file stays fast.
 process.env.NOTIFY_RETRY_DELAYS_MS = '0,20,40,80';
@@ -85,7 +87,17 @@ const beijing = (iso: string) => {
 };
 
 describe('pushes', () => {
-  it('pushes a new task to the worker with the long-term task template: no grant, valid fields, deep link', async () => {
+  it('a worker who has not accepted the task template gets the inbox only; once accepted, every task is pushed: valid fields, deep link', async () => {
+    const before = await report(RESIDENT);
+    await stack.drainStream();
+    expect(messages(WORKER, before.id)).toEqual([]);
+    expect(await inboxFor(WORKER, before.id)).toEqual([expect.objectContaining({ kind: 'report.created', pushed: false, push: 'inbox_only' })]);
+    const off = (await stack.api.get('/v1/me', WORKER)).json.subscribeTemplates;
+    expect(off).toContainEqual({ kind: 'task', templateId: 'tpl-task', longTerm: true, granted: false });
+
+    // the worker taps "开启微信提醒" (requestSubscribeMessage with the long-term templates)
+    await acceptSubscriptions(stack, WORKER, TASK_TEMPLATES);
+    expect((await stack.api.get('/v1/me', WORKER)).json.subscribeTemplates).toContainEqual({ kind: 'task', templateId: 'tpl-task', longTerm: true, granted: true });
     const r = await report(RESIDENT);
     await stack.drainStream();
     const sent = messages(WORKER, r.id);
@@ -101,9 +113,12 @@ describe('pushes', () => {
       time3: { value: beijing(r.deadlines.acceptBy) },
       thing4: { value: '新的隐患上报' },
     });
-    // long-term: nothing was granted and nothing was used
+    // long-term: accepted, nothing counted and nothing used up
     expect(await grantsLeft(WORKER, 'tpl-task')).toBe(0);
     expect(stack.wechat.control.state().quotas.filter((q) => q.openid === openid(WORKER))).toEqual([]);
+    const next = await report(RESIDENT);
+    await stack.drainStream();
+    expect(messages(WORKER, next.id).map((m) => m.errcode)).toEqual([0]);
     const [item] = await inboxFor(WORKER, r.id);
     expect(item).toMatchObject({ kind: 'report.created', reason: 'task', pushed: true, push: 'sent' });
   });
@@ -153,14 +168,22 @@ describe('pushes', () => {
     // kept consumed: WeChat holds no quota for it, so giving it back would only buy another 43101
     expect(await grantsLeft(RESIDENT3, 'tpl-progress')).toBe(0);
 
-    // Staff too: a 43101 on a task push is not retried and not dead-lettered.
-    stack.wechat.control.failNext({ kind: '43101', api: 'send' });
+    // Staff too: a 43101 on a task push is not retried and not dead-lettered. For a long-term
+    // template it says the worker switched the messages off: the acceptance is revoked, so the
+    // app shows "未开启微信提醒" and asks again, and no later task is sent to meet another 43101.
+    stack.wechat.control.unsubscribe(openid(WORKER), 'tpl-task');
     const task = await report(RESIDENT);
     await stack.drainStream();
     expect(messages(WORKER, task.id).map((m) => m.errcode)).toEqual([43101]);
     expect(await inboxFor(WORKER, task.id)).toEqual([expect.objectContaining({ pushed: false, push: 'inbox_only' })]);
     const dead = await stack.api.get('/v1/admin/push/dead-letters?limit=100', ADMIN);
     expect(dead.json.items.filter((d: { reportId: string }) => d.reportId === task.id)).toEqual([]);
+    expect((await stack.api.get('/v1/me', WORKER)).json.subscribeTemplates).toContainEqual({ kind: 'task', templateId: 'tpl-task', longTerm: true, granted: false });
+    const later = await report(RESIDENT);
+    await stack.drainStream();
+    expect(messages(WORKER, later.id)).toEqual([]);
+    // accepted again (a tap): pushed again
+    await acceptSubscriptions(stack, WORKER, TASK_TEMPLATES);
   });
 
   it('WeChat failing 3 times (5xx): delivered on the 4th try', async () => {
@@ -256,7 +279,8 @@ describe('stopped mid-batch and restarted', () => {
     const pushedSoFar = () => reports.map((r) => messages(WORKER, r.id).filter((m) => m.errcode === 0 && m.data.thing4?.value === '事项已重新分派').length);
 
     // The notifier dies at its 25th store call: from then on every call fails, as in a killed
-    // process. Scoped to this run by async context, so nothing else in the stack is touched.
+    // process. Scoped to this run by async context, so nothing else in the stack is touched (the
+    // push worker runs in its own context: the pushes it was handed before are its own work).
     const chaos = new AsyncLocalStorage<{ calls: number; dieAt: number }>();
     const name = 'notifier-test-chaos';
     dynamo.middlewareStack.add(
@@ -267,18 +291,23 @@ describe('stopped mid-batch and restarted', () => {
       }) as never,
       { step: 'initialize', name },
     );
+    let answer;
     try {
-      await expect(chaos.run({ calls: 0, dieAt: 25 }, () => handler(event))).rejects.toThrow(/injected/);
+      answer = await chaos.run({ calls: 0, dieAt: 25 }, () => handler(event));
     } finally {
       dynamo.middlewareStack.remove(name);
     }
+    // a partial batch response: the stream is to start again at the first row that did not finish
+    expect(answer.batchItemFailures).toHaveLength(1);
+    expect(event.Records.map((r) => r.dynamodb!.SequenceNumber)).toContain(answer.batchItemFailures[0]!.itemIdentifier);
     // it did stop partway: some items written, not every task pushed and recorded
     const afterCrash = (await inbox(WORKER)).filter((i) => batch.some((row) => i.id === inboxId(row.reportId)));
     expect(afterCrash.length).toBeGreaterThan(0);
     expect(afterCrash.filter((i) => i.push === 'sent').length).toBeLessThan(batch.length);
 
-    // Restarted: the stream hands it the same batch again.
-    await handler(event);
+    // Restarted: the stream hands it the same batch again; the pushes go their own way.
+    expect(await handler(event)).toEqual({ batchItemFailures: [] });
+    await stack.drainStream();
     const workerItems = await inbox(WORKER);
     const residentItems = await inbox(RESIDENT);
     for (const row of batch) {
@@ -291,6 +320,7 @@ describe('stopped mid-batch and restarted', () => {
 
     // A third delivery of the batch changes nothing: no item, no push.
     await handler(event);
+    await stack.drainStream();
     expect(pushedSoFar()).toEqual(pushed);
     expect((await inbox(WORKER)).filter((i) => batch.some((row) => i.id === inboxId(row.reportId)))).toHaveLength(batch.length);
   });

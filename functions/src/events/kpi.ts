@@ -1,20 +1,27 @@
 /**
- * DynamoDB stream consumer for the measures (flows/kpi): each batch's report changes become
- * counter writes, one per area per batch. A second consumer on the same stream as the notifier,
- * so a slow push never delays the dashboard and vice versa.
+ * DynamoDB stream consumer for the measures (events-kpi -> flows/kpi): each batch's report
+ * changes become counter writes, one per area per batch. The second consumer on the table's
+ * stream, beside the notifier, reading the stream on its own (its own mapping in the cloud, its
+ * own pump locally), so neither ever waits for the other. The mapping hands over only changes
+ * of report records (events/consumers filters), which is all flows/kpi counts.
+ *
+ * A batch is counted as one (one write per area), so it fails as one: the error is thrown and
+ * the stream retries the batch (bisected in the cloud) — the same as naming its first record in
+ * a partial batch response. Counting is idempotent per change, so the retry counts nothing twice.
  */
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { fromImage } from '#events/images';
 import { countChanges } from '#flows/kpi';
 
 type Image = Record<string, AttributeValue> | undefined;
 
-export async function handler(event: DynamoDBStreamEvent): Promise<void> {
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   await countChanges(
     event.Records.map((r) => ({
       before: fromImage<Record<string, unknown>>(r.dynamodb?.OldImage as Image),
       after: fromImage<Record<string, unknown>>(r.dynamodb?.NewImage as Image),
     })),
   );
+  return { batchItemFailures: [] };
 }

@@ -1,19 +1,22 @@
 /**
- * DynamoDB stream handler: outbox rows -> the notifier (in-app inbox exactly once, WeChat push
- * at least once; see notify/notifier.ts). A row is written once, with its state change, so only
- * inserts carry one (flows/outbox finds them). Replays are harmless, so a thrown error (a store
- * error: push failures never throw) simply has the whole batch retried.
+ * DynamoDB stream consumer (events-stream): outbox rows -> inbox items and queued pushes
+ * (flows/outbox). The event source mapping hands over only the inserts that carry an outbox row
+ * (events/consumers filters); anything else that reaches here is ignored all the same.
+ *
+ * Partial batch response: a failed row answers its record's sequence number, and the stream
+ * retries from that record (the rows before it are done; replays of the ones after are harmless).
  */
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { fromImage } from '#events/images';
-import { outboxRowsOf } from '#flows/outbox';
-import { handleOutboxRows } from '#notify/notifier';
+import { tellOutbox, type InsertedItem } from '#flows/outbox';
 
-export async function handler(event: DynamoDBStreamEvent): Promise<void> {
-  const inserted = event.Records.filter((r) => r.eventName === 'INSERT' && r.dynamodb?.NewImage).map(
-    (r) => fromImage<Record<string, unknown>>(r.dynamodb!.NewImage as Record<string, AttributeValue>)!,
-  );
-  const rows = outboxRowsOf(inserted);
-  if (rows.length > 0) await handleOutboxRows(rows);
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const inserted: InsertedItem[] = [];
+  for (const r of event.Records) {
+    if (r.eventName !== 'INSERT' || !r.dynamodb?.NewImage) continue;
+    inserted.push({ sequence: r.dynamodb.SequenceNumber!, item: fromImage<Record<string, unknown>>(r.dynamodb.NewImage as Record<string, AttributeValue>)! });
+  }
+  const { retryFrom } = await tellOutbox(inserted);
+  return { batchItemFailures: retryFrom === null ? [] : [{ itemIdentifier: retryFrom }] };
 }

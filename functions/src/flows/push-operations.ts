@@ -4,7 +4,7 @@
  * whole city may read or replay it.
  */
 import { rightsOf } from '#flows/rights';
-import { listDeadLetters, replayDeadLetters } from '#notify/notifier';
+import { listDeadLetters, replayDeadLetters } from '#notify/push';
 import type { UserRecord } from '#store/users';
 
 export async function deadLetters(admin: UserRecord, limit: number, cursor?: string) {

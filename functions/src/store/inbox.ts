@@ -9,9 +9,11 @@
  *   inbox_only  no push will be made: no openid, no grant / 43101, or a kind that is not pushed
  *   failed      WeChat would not take it after the retries; a dead letter (store/dead-letters)
  *               lets an operator replay it
- * `pushBy` / `pushClaimedAt` say who holds a pending push: the stream notifier (shard-serial, so
- * a pending item it finds on a replay was left by a run that died) or an operator's replay
- * (which claims with a condition, so two replays never send the same item).
+ * `pushBy` / `pushClaimedAt` say who holds a pending push: 'queue' (written by the stream
+ * notifier, the push queued and nobody working on it yet), 'worker' (a push-queue message claimed
+ * it, `pushClaim` naming the message, until `pushClaimedAt` + the lease), or an operator's replay;
+ * both claim with a condition, so two holders never send the same item at once. 'stream' is the
+ * notifier of the layout before, which pushed inside the stream batch.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -49,8 +51,10 @@ export interface StoredInboxItem extends InboxItem {
   pushAttempts?: number;
   /** a one-time grant was taken for this item: a later attempt must not take another */
   pushGrant?: boolean;
-  pushBy?: 'stream' | 'replay';
+  pushBy?: 'queue' | 'worker' | 'stream' | 'replay';
   pushClaimedAt?: string;
+  /** the push-queue message that holds the push (pushBy 'worker'): its redelivery may take it again */
+  pushClaim?: string;
   pushedAt?: string;
 }
 
@@ -149,6 +153,31 @@ export async function claimPushForReplay(ref: InboxRef, now: string, staleBefore
         ConditionExpression: '#p = :failed OR (#p = :pending AND pushBy = :replay AND pushClaimedAt < :stale)',
         ExpressionAttributeNames: { '#p': 'push' },
         ExpressionAttributeValues: { ':pending': 'pending', ':failed': 'failed', ':replay': 'replay', ':now': now, ':stale': staleBefore },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+}
+
+/**
+ * A push-queue message takes a pending push: one nobody holds ('queue', or 'stream' left by a
+ * notifier of the layout before that died), one this same message held before (its redelivery
+ * after a lost invocation), or one whose holder's lease ran out before `staleBefore`. false when
+ * another holder has it or it is no longer pending.
+ */
+export async function claimPush(ref: InboxRef, claim: string, now: string, staleBefore: string): Promise<boolean> {
+  try {
+    await doc.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keyOf(ref),
+        UpdateExpression: 'SET pushBy = :worker, pushClaim = :claim, pushClaimedAt = :now',
+        ConditionExpression: '#p = :pending AND (pushBy IN (:queue, :stream) OR pushClaim = :claim OR pushClaimedAt < :stale)',
+        ExpressionAttributeNames: { '#p': 'push' },
+        ExpressionAttributeValues: { ':pending': 'pending', ':worker': 'worker', ':queue': 'queue', ':stream': 'stream', ':claim': claim, ':now': now, ':stale': staleBefore },
       }),
     );
     return true;
