@@ -18,7 +18,7 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
-import { keys, prefixes } from '#store/keys';
+import { Inbox, keys } from '#store/keys';
 import { config } from '#config';
 import { type Page } from '#store/reports';
 import { decodeCursor, encodeCursor } from '#store/cursor';
@@ -198,7 +198,7 @@ export async function listInbox(userId: string, limit: number, cursor?: string):
     new QueryCommand({
       TableName: table(),
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-      ExpressionAttributeValues: { ':pk': keys.user(userId).PK, ':sk': prefixes.inbox },
+      ExpressionAttributeValues: { ':pk': Inbox.pk({ uid: userId }), ':sk': Inbox.skPrefix },
       ScanIndexForward: false,
       Limit: limit,
       ExclusiveStartKey: decodeCursor(cursor, `inbox:${userId}`),

@@ -136,9 +136,6 @@ export const keys = {
   pushDeadLetter: (at: string, userId: string, sourceKey: string) => PushDeadLetter.key({ at, uid: userId, outboxKey: sourceKey }),
 } as const;
 
-// TRANSITIONAL: store/inbox.ts still imports `prefixes` until its pending edits land; then this goes.
-export const prefixes = { inbox: Inbox.skPrefix } as const;
-
 /**
  * Object storage key prefixes (one bucket): the functions build keys from these and infra/ grants
  * each function exactly the prefixes it needs.
