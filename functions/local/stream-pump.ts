@@ -13,10 +13,13 @@
  * again. Unlike a mapping (5 retries, then the on-failure queue) the pump retries until the
  * batch succeeds: locally a stuck batch is there to be seen in the log, not set aside.
  *
- * Batching as the mapping does it: up to `batchSize` records per call (100, as infra deploys),
- * gathered for up to `batchWindowMs` after the first one (infra deploys 1 s; here
- * STREAM_BATCH_WINDOW_MS, default 0: hand over whatever one read returns, which keeps tests
- * quick — a benchmark sets the deployed window to be priced as it runs).
+ * Batching as the mapping does it: up to `batchSize` matching records per call (the consumer's
+ * size in events/consumers; a mapping counts records after its filters), gathered for up to
+ * `batchWindowMs` after the first one (infra deploys 1 s; here STREAM_BATCH_WINDOW_MS, default 0:
+ * hand over whatever one read returns, which keeps tests quick — a benchmark sets the deployed
+ * window to be priced as it runs). The shard is read up to READ_LIMIT records at a time and
+ * what matches is handed over in batches, checkpointed after each: a consumer that wants few
+ * records does not pay a read per batch of them.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import {
@@ -41,6 +44,10 @@ export interface Pump {
 }
 
 type Checkpoints = Record<string, string>;
+
+/** DynamoDB Streams' most records per GetRecords. */
+const READ_LIMIT = 1000;
+const SHARDS_TTL_MS = 5000;
 
 export async function startStreamPump(opts: {
   handler: (e: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
@@ -71,6 +78,8 @@ export async function startStreamPump(opts: {
   let checkpoints: Checkpoints = {};
   if (opts.checkpointFile) checkpoints = JSON.parse(await readFile(opts.checkpointFile, 'utf8').catch(() => '{}')) as Checkpoints;
   const iterators = new Map<string, string | null>();
+  /** the stream's shards, described at most every SHARDS_TTL_MS (a shard opens every few hours) */
+  let shards: { at: number; ids: string[] } | null = null;
   let running = true;
   let idleWaiters: Array<() => void> = [];
 
@@ -98,19 +107,24 @@ export async function startStreamPump(opts: {
     gathering.delete(shardId);
   }
 
+  async function shardIds(): Promise<string[]> {
+    if (shards && Date.now() - shards.at < SHARDS_TTL_MS) return shards.ids;
+    const desc = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    shards = { at: Date.now(), ids: (desc.StreamDescription?.Shards ?? []).map((x) => x.ShardId!) };
+    return shards.ids;
+  }
+
   /** Records handed over, whether any are still being gathered, and whether a batch failed. */
   async function pollOnce(): Promise<{ handled: number; gathering: boolean; failed: boolean }> {
-    const desc = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     let handled = 0;
     let failed = false;
-    for (const shard of desc.StreamDescription?.Shards ?? []) {
-      const id = shard.ShardId!;
+    for (const id of await shardIds()) {
       const held = gathering.get(id);
       let it = iterators.get(id);
       if (it !== null) {
         it ??= await iteratorFor(id);
         try {
-          const out = await streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: batchSize - (held?.records.length ?? 0) }));
+          const out = await streams.send(new GetRecordsCommand({ ShardIterator: it, Limit: Math.max(1, READ_LIMIT - (held?.records.length ?? 0)) }));
           const records = out.Records ?? [];
           if (records.length > 0) gathering.set(id, { records: [...(held?.records ?? []), ...records], since: held?.since ?? Date.now() });
           iterators.set(id, out.NextShardIterator ?? null);
@@ -123,19 +137,23 @@ export async function startStreamPump(opts: {
       const batch = gathering.get(id);
       if (!batch) continue;
       const closed = iterators.get(id) === null;
-      if (batch.records.length < batchSize && Date.now() - batch.since < windowMs && !closed) continue;
-      const records = batch.records.filter((r) => passesFilters(r, filters)) as unknown as DynamoDBStreamEvent['Records'];
-      const answer = records.length > 0 ? await opts.handler({ Records: records }) : undefined;
-      const failure = answer?.batchItemFailures?.[0]?.itemIdentifier;
-      if (failure !== undefined) {
-        failed = true;
-        const at = batch.records.findIndex((r) => r.dynamodb?.SequenceNumber === failure);
-        logger.warn(`${name}: batch answered a failed record, reading again from it`, { shardId: id, records: batch.records.length, failedAt: at });
-        // everything before the failed record is done; an unknown identifier fails the whole batch
-        if (at > 0) await checkpoint(id, batch.records[at - 1]!.dynamodb!.SequenceNumber!);
-        rewind(id);
-        continue;
+      const matching = batch.records.filter((r) => passesFilters(r, filters)) as unknown as DynamoDBStreamEvent['Records'];
+      if (matching.length < batchSize && batch.records.length < READ_LIMIT && Date.now() - batch.since < windowMs && !closed) continue;
+      let retry = false;
+      for (let i = 0; i < matching.length && !retry; i += batchSize) {
+        const records = matching.slice(i, i + batchSize);
+        const answer = await opts.handler({ Records: records });
+        const failure = answer?.batchItemFailures?.[0]?.itemIdentifier;
+        if (failure !== undefined) {
+          failed = retry = true;
+          const at = batch.records.findIndex((r) => r.dynamodb?.SequenceNumber === failure);
+          logger.warn(`${name}: batch answered a failed record, reading again from it`, { shardId: id, records: records.length, failedAt: at });
+          // everything before the failed record is done; an unknown identifier fails the whole batch
+          if (at > 0) await checkpoint(id, batch.records[at - 1]!.dynamodb!.SequenceNumber!);
+          rewind(id);
+        } else await checkpoint(id, records[records.length - 1]!.dynamodb!.SequenceNumber!);
       }
+      if (retry) continue;
       gathering.delete(id);
       await checkpoint(id, batch.records[batch.records.length - 1]!.dynamodb!.SequenceNumber!);
       handled += batch.records.length;

@@ -83,8 +83,8 @@ const AREA_READERS = new Set(['api-admin', 'api-areas', 'api-auth', 'api-me', 'a
  * (GET /v1/export/reports.csv writes an audit entry), so the method is no guide.
  */
 const TABLE_OVERRIDE: Record<string, TableAccess> = {
-  // health is DescribeTable; the OpenAPI document reads nothing
-  'api-system': 'describe',
+  // health reads one item (the areas pointer); the OpenAPI document reads nothing
+  'api-system': 'read',
   // categories, areas, locate: the area snapshot only
   'api-areas': 'read',
   // task queues and the inbox: index queries, no writes
