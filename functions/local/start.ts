@@ -57,6 +57,15 @@ async function main() {
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && requestStop('parent process exited'), 500).unref();
 
+  // The app at `/`: built here when missing or older than its sources (once; later starts find
+  // it fresh). A failed build leaves the API up, with the page of demo users instead of the app.
+  const { buildFor, ensureBuild } = await import('#local/app-build');
+  buildFor('npm start');
+  try {
+    ensureBuild('h5');
+  } catch (e) {
+    console.error(`npm start: the H5 app could not be built, serving the API without it: ${(e as Error).message.split('\n')[0]}`);
+  }
   const { startStack } = await import('#local/stack');
   const { demoUsers } = await import('#local/seed');
   const h5 = join(root, 'miniapp', 'dist', 'h5');

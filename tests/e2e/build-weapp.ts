@@ -4,7 +4,7 @@
  *
  *   tsx tests/e2e/build-weapp.ts     build if stale, print what happened
  */
-import { distOf, ensureBuild, runIfMain } from './build.ts';
+import { distOf, ensureBuild, runIfMain } from '../../functions/local/app-build.ts';
 
 export const WEAPP_DIR = distOf('weapp');
 
