@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, invalidInput } from '#domain/errors';
-import { createReport, placeToFile, type CreateInput } from '#flows/reports';
+import { createReport, type CreateInput } from '#flows/reports';
 import { limitItem } from '#flows/limits';
 import * as idem from '#store/idempotency';
 import type { UserRecord } from '#store/users';
@@ -37,8 +37,6 @@ export interface Filed {
 
 export async function fileReport(user: UserRecord, input: CreateInput, key: string | undefined, now: Date): Promise<Filed> {
   checkFiler(user, input);
-  // a refusal writes nothing — not even a count against the limit
-  await placeToFile(user, input.location);
   // The count commits with the report (a refused report is not counted); it is looked up again
   // on every attempt, so losing the race for the last unit answers 429.
   const counted = () => limitItem(user.id, 'reports', now);

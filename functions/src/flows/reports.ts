@@ -127,7 +127,7 @@ async function createOnce(
  * Where a report would be filed, refused (403) when the filer may not file there: staff file
  * for callers only inside their own areas; a resident may report anywhere served.
  */
-export async function placeToFile(user: UserRecord, location: CreateInput['location']): Promise<Awaited<ReturnType<typeof locate>>> {
+async function placeToFile(user: UserRecord, location: CreateInput['location']): Promise<Awaited<ReturnType<typeof locate>>> {
   const located = await locate(location, location.datum ?? 'gcj02');
   if (user.role !== 'resident') {
     const { tree } = await areasInForce();

@@ -16,20 +16,25 @@ import { config } from '#config';
 
 const key = (userId: string, templateId: string) => Grant.key({ uid: userId, templateId });
 
-export async function addGrants(userId: string, templateIds: string[]): Promise<void> {
+/** One update per template of the user's grant items, each creating the item if it is new. */
+async function updateEach(userId: string, templateIds: string[], set: string, names: Record<string, string>, values: Record<string, unknown>): Promise<void> {
   await Promise.all(
     templateIds.map((t) =>
       doc.send(
         new UpdateCommand({
           TableName: config.tableName,
           Key: key(userId, t),
-          UpdateExpression: 'ADD #c :one SET #type = :type, templateId = :t',
-          ExpressionAttributeNames: { '#c': 'count', '#type': 'type' },
-          ExpressionAttributeValues: { ':one': 1, ':type': 'grant', ':t': t },
+          UpdateExpression: set,
+          ExpressionAttributeNames: { '#type': 'type', ...names },
+          ExpressionAttributeValues: { ':type': 'grant', ':t': t, ...values },
         }),
       ),
     ),
   );
+}
+
+export async function addGrants(userId: string, templateIds: string[]): Promise<void> {
+  await updateEach(userId, templateIds, 'ADD #c :one SET #type = :type, templateId = :t', { '#c': 'count' }, { ':one': 1 });
 }
 
 /** Takes one grant; false when there is none left (the push then goes to the inbox only). */
@@ -64,19 +69,7 @@ export async function grantsLeft(userId: string, templateId: string): Promise<nu
 
 /** Records that the user accepted these long-term templates (again, after a revocation). */
 export async function acceptLongTerm(userId: string, templateIds: string[], at: string): Promise<void> {
-  await Promise.all(
-    templateIds.map((t) =>
-      doc.send(
-        new UpdateCommand({
-          TableName: config.tableName,
-          Key: key(userId, t),
-          UpdateExpression: 'SET #type = :type, templateId = :t, accepted = :yes, acceptedAt = :at REMOVE revokedAt',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':type': 'grant', ':t': t, ':yes': true, ':at': at },
-        }),
-      ),
-    ),
-  );
+  await updateEach(userId, templateIds, 'SET #type = :type, templateId = :t, accepted = :yes, acceptedAt = :at REMOVE revokedAt', {}, { ':yes': true, ':at': at });
 }
 
 /**
