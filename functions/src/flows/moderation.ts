@@ -34,20 +34,29 @@ export async function textVerdict(user: UserRecord, text: string): Promise<Verdi
   }
 }
 
-/** After an upload is processed: ask WeChat about the image (the verdict comes as an event). */
+/**
+ * The verdict an upload starts with when it becomes ready, written in the same update as `ready`
+ * so no reader ever sees a ready photo without one: staff photos pass; a resident's is pending
+ * until WeChat's asynchronous check answers.
+ */
+export async function verdictAtReady(ownerId: string): Promise<Verdict> {
+  const owner = await getUser(ownerId);
+  return owner?.role === 'resident' ? 'pending' : 'pass';
+}
+
+/**
+ * After a resident's upload is ready (already `pending`): ask WeChat about the image; the verdict
+ * comes as an event. Nothing here writes `pending` again, so a verdict that arrives quickly is
+ * never overwritten.
+ */
 export async function startMediaCheck(uploadId: string, ownerId: string): Promise<void> {
   const owner = await getUser(ownerId);
-  if (!owner || owner.role !== 'resident') {
-    await markUpload(uploadId, { moderation: 'pass' });
-    return;
-  }
   try {
-    if (!owner.openid) throw new Error('no openid');
+    if (!owner?.openid) throw new Error('no openid');
     // WeChat fetches the image itself within its own deadline: a longer-lived signed link
     const mediaUrl = await getSignedUrl(s3Public, new GetObjectCommand({ Bucket: config.bucket, Key: photoObjectKeys(uploadId).display }), { expiresIn: 3600 });
     const { traceId } = await mediaCheckAsync({ openid: owner.openid, mediaUrl, scene: SCENE, mediaType: 'image' });
     await saveTrace(traceId, uploadId);
-    await markUpload(uploadId, { moderation: 'pending' });
   } catch (e) {
     logger.warn('mediaCheckAsync unavailable; photo left for review', { uploadId, error: (e as Error).message });
     await markUpload(uploadId, { moderation: 'unchecked' });

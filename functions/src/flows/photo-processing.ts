@@ -7,7 +7,7 @@
  */
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { renderPhoto, sniff, type ImageKind } from '#flows/photo-render';
-import { startMediaCheck } from '#flows/moderation';
+import { startMediaCheck, verdictAtReady } from '#flows/moderation';
 import { s3 } from '#store/clients';
 import { finishUpload, getUpload, ORIGINALS_PREFIX, photoObjectKeys, startProcessing } from '#store/uploads';
 import { config } from '#config';
@@ -38,7 +38,8 @@ export async function processOriginal(key: string): Promise<void> {
   if (attempt !== null) {
     try {
       const size = await renderAndStore(key, uploadId, upload.size, upload.contentType, upload.expiresAt);
-      if (await finishUpload(uploadId, { status: 'ready', size })) await startMediaCheck(uploadId, upload.ownerId);
+      const moderation = await verdictAtReady(upload.ownerId);
+      if ((await finishUpload(uploadId, { status: 'ready', size, moderation })) && moderation === 'pending') await startMediaCheck(uploadId, upload.ownerId);
     } catch (e) {
       if (e instanceof Rejected) await finishUpload(uploadId, { status: 'failed', reason: e.message });
       else if (attempt >= MAX_ATTEMPTS) {

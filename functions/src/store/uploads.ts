@@ -110,17 +110,24 @@ export async function startProcessing(id: string): Promise<number | null> {
 }
 
 /** Processing ended: ready (with the size found) or failed with a reason; out of the unfinished queue. */
-export async function finishUpload(id: string, end: { status: 'ready'; size: number } | { status: 'failed'; reason: string }): Promise<boolean> {
+export async function finishUpload(
+  id: string,
+  end: { status: 'ready'; size: number; moderation: import('#domain/moderation').Verdict } | { status: 'failed'; reason: string },
+): Promise<boolean> {
   try {
     await doc.send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.upload(id),
-        UpdateExpression: end.status === 'ready' ? `SET #s = :end, #size = :v ${LEAVE_PENDING}` : `SET #s = :end, reason = :v ${LEAVE_PENDING}`,
+        UpdateExpression: end.status === 'ready' ? `SET #s = :end, #size = :v, moderation = :m ${LEAVE_PENDING}` : `SET #s = :end, reason = :v ${LEAVE_PENDING}`,
         // only from `uploaded`: an upload the expiry job failed meanwhile stays failed
         ConditionExpression: '#s = :uploaded',
         ExpressionAttributeNames: { '#s': 'status', ...(end.status === 'ready' ? { '#size': 'size' } : {}) },
-        ExpressionAttributeValues: { ':end': end.status, ':v': end.status === 'ready' ? end.size : end.reason, ':uploaded': 'uploaded' },
+        ExpressionAttributeValues: {
+          ':end': end.status,
+          ':uploaded': 'uploaded',
+          ...(end.status === 'ready' ? { ':v': end.size, ':m': end.moderation } : { ':v': end.reason }),
+        },
       }),
     );
     return true;
