@@ -1,9 +1,11 @@
 /**
  * Seeds the demo city and its people once (a second start finds them and does nothing). Data
- * kept from an older layout of the local stack (areas version without its files) is re-seeded.
+ * kept from an older layout of the local stack (areas version without its files, or the demo
+ * city without its address register) is re-seeded.
  */
-import { demoCity } from '#geo/demo-city';
-import { currentVersion, loadSnapshot, saveSnapshot } from '#store/areas';
+import { demoCity, DEMO_CITY_VERSION } from '#geo/demo-city';
+import { demoPlaces } from '#geo/demo-register';
+import { currentVersion, loadPlaces, loadSnapshot, saveSnapshot } from '#store/areas';
 import { buildGridIndex, serializeIndex } from '#geo/spatial-index';
 import { createUserIfAbsent } from '#store/users';
 import { demoUsers } from '#local/seed';
@@ -13,7 +15,8 @@ async function areasUsable(): Promise<boolean> {
   if (!version) return false;
   try {
     await loadSnapshot(version);
-    return true;
+    // the demo city seeded before it had its address register gets the register
+    return version !== DEMO_CITY_VERSION || (await loadPlaces(version)).buildings.length > 0;
   } catch {
     return false;
   }
@@ -24,6 +27,6 @@ export async function seedIfEmpty(): Promise<{ seeded: boolean }> {
   for (const u of demoUsers()) await createUserIfAbsent(u);
   // The pointer goes last: its presence means "seed complete".
   const city = demoCity();
-  await saveSnapshot(city, serializeIndex(buildGridIndex(city.areas.filter((a) => a.level === 'grid'))), 'seed');
+  await saveSnapshot({ snapshot: city, index: serializeIndex(buildGridIndex(city.areas.filter((a) => a.level === 'grid'))), places: demoPlaces() }, 'seed');
   return { seeded: true };
 }

@@ -17,14 +17,14 @@ import type { UserRecord } from '#store/users';
 
 export async function importAreas(admin: UserRecord, geojson: unknown) {
   (await rightsOf(admin)).require('city', '只有全市管理员可以导入区域边界');
-  const { snapshot, problems } = parseAreaImport(geojson);
+  const { snapshot, places, problems } = parseAreaImport(geojson);
   if (problems.length > 0) {
     throw new DomainError('invalid_input', `区域数据有 ${problems.length} 处问题，未做任何修改`, { problems: problems.slice(0, 500), total: problems.length });
   }
   const grids = snapshot.areas.filter((a) => a.level === 'grid');
   let saved;
   try {
-    saved = await saveSnapshot(snapshot, serializeIndex(buildGridIndex(grids)), admin.id, (v) => [
+    saved = await saveSnapshot({ snapshot, index: serializeIndex(buildGridIndex(grids)), places }, admin.id, (v) => [
       auditPut(auditEntry({ at: v.importedAt, what: 'areas_import', actorId: admin.id, actorRole: admin.role, reportId: null, detail: `areas import ${v.version}`, from: v.previous, to: v.version })),
     ]);
   } catch (e) {
@@ -38,5 +38,7 @@ export async function importAreas(admin: UserRecord, geojson: unknown) {
     grids: grids.length,
     beats: snapshot.areas.filter((a) => a.level === 'beat').length,
     areas: snapshot.areas.length,
+    buildings: places.buildings.length,
+    roads: places.roads.length,
   };
 }

@@ -6,12 +6,15 @@
 import { AreaTree, type Area } from '#geo/areas';
 import { loadIndex, type GridIndex } from '#geo/spatial-index';
 import { toWgs84, type Datum, type LatLng } from '#geo/datum';
-import { currentVersion, loadIndexBytes, loadSnapshot } from '#store/areas';
+import { currentVersion, loadIndexBytes, loadPlaces, loadSnapshot } from '#store/areas';
+import { PlaceIndex } from '#geo/places';
 import { DomainError } from '#domain/errors';
 
 export interface AreasInForce {
   tree: AreaTree;
   index: GridIndex;
+  /** the version's address register: buildings and roads */
+  places: PlaceIndex;
 }
 
 const REFRESH_MS = 30_000;
@@ -25,8 +28,8 @@ async function load(): Promise<AreasInForce> {
     cached.checkedAt = Date.now();
     return cached.areas;
   }
-  const [snapshot, indexBytes] = await Promise.all([loadSnapshot(version), loadIndexBytes(version)]);
-  const areas = { tree: new AreaTree(snapshot), index: loadIndex(indexBytes) };
+  const [snapshot, indexBytes, places] = await Promise.all([loadSnapshot(version), loadIndexBytes(version), loadPlaces(version)]);
+  const areas = { tree: new AreaTree(snapshot), index: loadIndex(indexBytes), places: new PlaceIndex(places) };
   cached = { areas, checkedAt: Date.now() };
   return areas;
 }
