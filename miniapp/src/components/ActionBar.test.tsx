@@ -133,15 +133,37 @@ describe('ActionBar', () => {
     }
   });
 
-  it('merges into the report number typed, and only once one is typed', async () => {
+  it('merges into a duplicate picked from the list, and only once one is picked', async () => {
     const onSubmit = vi.fn(async () => undefined);
-    render(<ActionBar actions={['merge']} self={self} onSubmit={onSubmit} />);
+    const loadDuplicates = vi.fn(async () => [
+      { id: 'R-NEAR', status: 'accepted' as const, category: 'ebike_charging', createdAt: '2026-11-30T02:00:00Z', placeLabel: '粤海街道 科技园社区 深南大道附近', thumbUrl: null, sameBuilding: false, meters: 31.6 },
+      { id: 'R-SAME', status: 'dispatched' as const, category: 'ebike_charging', createdAt: '2026-11-29T02:00:00Z', placeLabel: '粤海街道 科技园社区 深南花园 3栋', thumbUrl: 'https://example.test/t.jpg', sameBuilding: true, meters: 120 },
+    ]);
+    render(<ActionBar actions={['merge']} self={self} onSubmit={onSubmit} loadDuplicates={loadDuplicates} />);
     fireEvent.click(button('合并'));
     const confirm = button('确认合并') as HTMLButtonElement;
     expect(confirm.disabled).toBe(true);
-    fireEvent.change(screen.getByPlaceholderText('已有上报的编号'), { target: { value: ' R20261123ABCDEF0123 ' } });
+    const options = await screen.findAllByTestId('merge-option');
+    expect(loadDuplicates).toHaveBeenCalledTimes(1);
+    expect(options.map((o) => o.textContent)).toEqual([expect.stringContaining('相距约 32 米'), expect.stringContaining('同一栋楼')]);
+    expect(options[1]!.textContent).toContain('粤海街道 科技园社区 深南花园 3栋');
+    expect(screen.getByText('请选择要合并到的上报')).toBeTruthy();
+    fireEvent.click(options[1]!);
     expect(confirm.disabled).toBe(false);
     await act(async () => fireEvent.click(confirm));
-    expect(onSubmit).toHaveBeenCalledWith({ action: 'merge', mergeInto: 'R20261123ABCDEF0123' });
+    expect(onSubmit).toHaveBeenCalledWith({ action: 'merge', mergeInto: 'R-SAME' });
+  });
+
+  it('says so when there is nothing to merge into, and offers a retry when the list fails', async () => {
+    const { unmount } = render(<ActionBar actions={['merge']} self={self} onSubmit={vi.fn()} loadDuplicates={async () => []} />);
+    fireEvent.click(button('合并'));
+    expect((await screen.findByTestId('merge-empty')).textContent).toContain('没有可合并');
+    unmount();
+    const load = vi.fn().mockRejectedValueOnce(new Error('x')).mockResolvedValueOnce([]);
+    render(<ActionBar actions={['merge']} self={self} onSubmit={vi.fn()} loadDuplicates={load} />);
+    fireEvent.click(button('合并'));
+    fireEvent.click(await screen.findByText('重试'));
+    await screen.findByTestId('merge-empty');
+    expect(load).toHaveBeenCalledTimes(2);
   });
 });

@@ -5,10 +5,11 @@
  * report to merge into — opens a sheet that asks for exactly that; the rest are sent at once.
  */
 import { useRef, useState } from 'react';
-import { View, Text, Button, Textarea, Input } from '@tarojs/components';
+import { View, Text, Button, Textarea } from '@tarojs/components';
 import { PhotoPicker } from './Photos';
+import { MergePicker } from './MergePicker';
 import { usePhotos, type PhotoDeps } from '../lib/usePhotos';
-import type { ActionBody, StaffAction } from '../lib/types';
+import type { ActionBody, DuplicateCandidate, StaffAction } from '../lib/types';
 import { disabledIf } from '../lib/dom';
 import { ACTION_NAMES, STAFF_ACTIONS, requirementsOf, type Requirement } from '../../../functions/src/domain/lifecycle';
 
@@ -33,7 +34,7 @@ const WORDING: Partial<Record<StaffAction, { title?: string; placeholder?: strin
   rework: { title: '返工的原因', placeholder: '请说明哪里没有处理好', quick: ['现场仍有隐患', '照片不能说明已处理'] },
   resolve: { title: '办结：说明处理结果并上传处理后照片', placeholder: '例如：已劝导住户将电动车移至集中充电点' },
   dispatch: { title: '派单给' },
-  merge: { title: '合并到已有上报', placeholder: '已有上报的编号' },
+  merge: { title: '合并到已有上报（选择同一个问题）' },
 };
 
 export interface Assignee {
@@ -62,12 +63,16 @@ export interface ActionBarProps extends PhotoDeps {
   candidates?: Assignee[];
   /** true while a request is in flight (default false): every button is disabled */
   busy?: boolean;
+  /** the merge candidates (GET /v1/reports/{id}/duplicates), asked for when the merge sheet opens */
+  loadDuplicates?: () => Promise<DuplicateCandidate[]>;
   onSubmit: (body: ActionBody) => Promise<unknown> | void;
 }
 
 type Sheet = { action: StaffAction } | null;
 
-export function ActionBar({ actions, self, candidates = [], busy = false, onSubmit, choosePhotos, uploadPhoto }: ActionBarProps) {
+const NO_DUPLICATES = async (): Promise<DuplicateCandidate[]> => [];
+
+export function ActionBar({ actions, self, candidates = [], busy = false, loadDuplicates = NO_DUPLICATES, onSubmit, choosePhotos, uploadPhoto }: ActionBarProps) {
   const [sheet, setSheet] = useState<Sheet>(null);
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
@@ -101,6 +106,7 @@ export function ActionBar({ actions, self, candidates = [], busy = false, onSubm
       setReason('');
       setNote('');
       setAssigneeId(self.id);
+      setMergeInto('');
       setSheet({ action });
     } else {
       void submit({ action });
@@ -115,7 +121,7 @@ export function ActionBar({ actions, self, candidates = [], busy = false, onSubm
       if (need === 'photos' && photos.uploading) return '照片上传中…';
       if (need === 'photos' && photos.readyIds.length === 0) return '请上传处理后照片';
       if (need === 'assigneeId' && !assigneeId) return '请选择派单对象';
-      if (need === 'mergeInto' && !mergeInto.trim()) return '请填写已有上报的编号';
+      if (need === 'mergeInto' && !mergeInto.trim()) return '请选择要合并到的上报';
     }
     return null;
   };
@@ -183,7 +189,7 @@ export function ActionBar({ actions, self, candidates = [], busy = false, onSubm
         );
       }
       case 'mergeInto':
-        return <Input key={need} className='input' value={mergeInto} placeholder={wording.placeholder ?? ''} onInput={(e) => setMergeInto(e.detail.value)} />;
+        return <MergePicker key={need} load={loadDuplicates} value={mergeInto} onChange={setMergeInto} />;
     }
   };
 
@@ -192,8 +198,8 @@ export function ActionBar({ actions, self, candidates = [], busy = false, onSubm
     const a = sheet.action;
     const needs = ACTION_NEEDS[a];
     const waiting = unmet(needs);
-    // the note and photos say what is missing; a reason, a person or a number speak for themselves
-    const hint = waiting && (needs.includes('note') || needs.includes('photos')) ? waiting : null;
+    // the note, photos and merge target say what is missing; a reason or a person speak for themselves
+    const hint = waiting && (needs.includes('note') || needs.includes('photos') || needs.includes('mergeInto')) ? waiting : null;
     const title = WORDING[a]?.title ?? (needs.includes('reason') ? `${ACTION_LABELS[a]}的原因` : ACTION_LABELS[a]);
     return (
       <>

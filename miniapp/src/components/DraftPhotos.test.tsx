@@ -4,14 +4,9 @@ import { ReportForm } from './ReportForm';
 import { usePhotos } from '../lib/usePhotos';
 import { ApiError } from '../lib/api';
 import { droppedPhotosMessage, fromDraftPhotos, invalidUploadOf, type DraftPhoto } from '../lib/photos';
-import type { Place } from './ReportForm';
+import { fixedPlace } from './place/testing';
 
-const PLACE: Place = {
-  state: 'ok',
-  point: { lat: 22.54, lng: 113.94 },
-  label: '科技园第1网格',
-  located: { grid: { id: 'g1', name: '科技园第1网格' }, community: { id: 'c1', name: '科技园社区' }, beat: null, street: null, district: null, routing: 'exact' },
-};
+const PLACE = fixedPlace();
 const SAVED: DraftPhoto[] = [
   { uploadId: 'U1', preview: 'data:image/jpeg;base64,AAAA' },
   { uploadId: 'U2', preview: '' },
@@ -30,7 +25,6 @@ function Reopened({ saved }: { saved: DraftPhoto[] }) {
       onAddPhoto={() => undefined}
       onRemovePhoto={photos.remove}
       place={PLACE}
-      onAdjustPlace={() => undefined}
       nearby={[]}
       onJoin={() => undefined}
       onCall={() => undefined}

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/react';
-import { ReportForm, missingFor, type DraftFields, type Place, type ReportFormProps } from './ReportForm';
+import { ReportForm, missingFor, type DraftFields, type ReportFormProps } from './ReportForm';
+import { fixedPlace } from './place/testing';
 import type { PhotoState } from '../lib/photos';
 import type { Category, NearbyReport } from '../lib/types';
 
@@ -16,12 +17,7 @@ const cat = (code: string, name: string, emergency = false): Category => ({
   emergencyNotice: emergency ? '如有明火、燃气泄漏等紧急危险，请立即拨打 119（火警）或 110（报警），再在此上报。' : null,
 });
 const CATEGORIES = [cat('ebike_charging', '电动车违规充电（入户、楼道、飞线充电）'), cat('gas_hazard', '燃气隐患', true), cat('open_fire', '违规用火', true), cat('other', '其他安全隐患')];
-const PLACE: Place = {
-  state: 'ok',
-  point: { lat: 22.54, lng: 113.94 },
-  label: '默认位置：科技园第1网格（可调整）',
-  located: { grid: { id: 'g1', name: '科技园第1网格' }, community: { id: 'c1', name: '科技园社区' }, beat: null, street: null, district: null, routing: 'exact' },
-};
+const PLACE = fixedPlace();
 
 function Harness(props: Partial<ReportFormProps> & { initial?: Partial<DraftFields> }) {
   const [draft, setDraft] = useState<DraftFields>({ category: null, description: '', address: '', anonymous: false, ...props.initial });
@@ -34,7 +30,6 @@ function Harness(props: Partial<ReportFormProps> & { initial?: Partial<DraftFiel
       onAddPhoto={() => undefined}
       onRemovePhoto={() => undefined}
       place={PLACE}
-      onAdjustPlace={() => undefined}
       nearby={[]}
       onJoin={() => undefined}
       onCall={() => undefined}
@@ -83,9 +78,27 @@ describe('ReportForm', () => {
     expect(submit.disabled).toBe(false);
   });
 
-  it('shows the grid that will handle it before sending', () => {
+  it('shows the place by its label, how sure the phone was, and the grid that will handle it', () => {
     render(<Harness />);
+    expect(screen.getByTestId('place-label').textContent).toBe('粤海街道 科技园社区 深南花园 3栋');
+    expect(screen.getByTestId('place-accuracy').textContent).toBe('定位精度约 12 米');
     expect(screen.getByTestId('routed-grid').textContent).toContain('科技园社区 · 科技园第1网格');
+    expect(screen.getByTestId('place').textContent).not.toMatch(/\d+\.\d{4}|我的位置/);
+  });
+
+  it('without a confirmed place the button is off and says so, whatever else is filled in', () => {
+    const initial = { category: 'other', description: '消防栓被杂物挡住' };
+    const { unmount } = render(<Harness place={fixedPlace({ step: 'none', message: '没有定位权限。请搜索楼栋，或在地图上点选位置' })} initial={initial} />);
+    let submit = screen.getByTestId('submit') as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    expect(submit.textContent).toBe('请先确认位置');
+    // with no place the building picker is already open
+    expect(screen.getByTestId('building-picker')).toBeTruthy();
+    unmount();
+    render(<Harness place={fixedPlace({ step: 'locating' })} initial={initial} />);
+    submit = screen.getByTestId('submit') as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    expect(submit.textContent).toBe('正在获取您的位置…');
   });
 
   it('sends once however often the button is tapped while sending', async () => {
@@ -104,10 +117,10 @@ describe('ReportForm', () => {
   it('waits for photos still uploading and names failed ones', () => {
     const local = { path: 'blob:1', size: 10, type: 'image/jpeg' };
     const draft = { category: 'other', description: 'x', address: '', anonymous: false };
-    expect(missingFor(draft, [{ local, state: 'uploading', progress: 10 }] as PhotoState[], PLACE)).toEqual(['照片上传中…']);
-    expect(missingFor(draft, [{ local, state: 'failed', message: 'x' }] as PhotoState[], PLACE)[0]).toContain('上传失败');
-    expect(missingFor(draft, [{ local, state: 'ready', uploadId: 'U1' }] as PhotoState[], PLACE)).toEqual([]);
-    expect(missingFor(draft, [], { state: 'error', message: '不在服务范围' })).toEqual(['请确定问题位置']);
+    expect(missingFor(draft, [{ local, state: 'uploading', progress: 10 }] as PhotoState[], null)).toEqual(['照片上传中…']);
+    expect(missingFor(draft, [{ local, state: 'failed', message: 'x' }] as PhotoState[], null)[0]).toContain('上传失败');
+    expect(missingFor(draft, [{ local, state: 'ready', uploadId: 'U1' }] as PhotoState[], null)).toEqual([]);
+    expect(missingFor(draft, [], '请先确认位置')).toEqual(['请先确认位置']);
   });
 
   it('offers open reports of the same kind nearby to join instead ("我也遇到")', () => {
@@ -117,9 +130,32 @@ describe('ReportForm', () => {
     render(<Harness nearby={[near]} onJoin={onJoin} initial={{ category: 'ebike_charging' }} />);
     expect(screen.getByText('附近已有人上报了同类问题')).toBeTruthy();
     expect(screen.getByText('约 12 米')).toBeTruthy();
-    expect(screen.getByText(/^电动车违规充电 · .*上报$/)).toBeTruthy();
+    expect(screen.getByText(/^11月30日 10:00上报$/)).toBeTruthy();
     fireEvent.click(screen.getByText('我也遇到'));
     expect(onJoin).toHaveBeenCalledWith('R1');
+  });
+
+  it('offers an open report in the same building with its photo, place and time', () => {
+    const near: NearbyReport = {
+      id: 'R2',
+      status: 'dispatched',
+      statusName: '已派单',
+      category: 'ebike_charging',
+      categoryName: '电动车违规充电',
+      createdAt: '2026-11-30T02:00:00Z',
+      followerCount: 2,
+      overdue: false,
+      distanceMeters: 80,
+      sameBuilding: true,
+      thumbUrl: 'https://example.test/t.jpg',
+      placeLabel: '粤海街道 科技园社区 深南花园 3栋',
+    };
+    render(<Harness nearby={[near]} initial={{ category: 'ebike_charging' }} />);
+    expect(screen.getByText('这栋楼或附近已有人上报了同类问题')).toBeTruthy();
+    expect(screen.getByText('同一栋楼')).toBeTruthy();
+    expect(screen.getByTestId('nearby-thumb').getAttribute('src')).toBe('https://example.test/t.jpg');
+    expect(screen.getByText('粤海街道 科技园社区 深南花园 3栋 · 11月30日 10:00上报 · 2 人也遇到')).toBeTruthy();
+    expect(screen.getByText('我也遇到').getAttribute('aria-label')).toContain('同一栋楼');
   });
 
   it('shows the API error message as given', () => {
@@ -129,7 +165,7 @@ describe('ReportForm', () => {
 
   it('switches to anonymous', () => {
     const onChange = vi.fn();
-    render(<ReportForm categories={CATEGORIES} draft={{ category: 'other', description: '', address: '', anonymous: false }} onChange={onChange} photos={[]} onAddPhoto={vi.fn()} onRemovePhoto={vi.fn()} place={PLACE} onAdjustPlace={vi.fn()} nearby={[]} onJoin={vi.fn()} onCall={vi.fn()} onSubmit={vi.fn()} />);
+    render(<ReportForm categories={CATEGORIES} draft={{ category: 'other', description: '', address: '', anonymous: false }} onChange={onChange} photos={[]} onAddPhoto={vi.fn()} onRemovePhoto={vi.fn()} place={PLACE} nearby={[]} onJoin={vi.fn()} onCall={vi.fn()} onSubmit={vi.fn()} />);
     fireEvent.click(screen.getByTestId('anonymous'));
     expect(onChange).toHaveBeenCalledWith({ anonymous: true });
   });

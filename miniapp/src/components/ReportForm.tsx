@@ -1,17 +1,19 @@
 /**
  * The resident's report form, top to bottom in the order a person thinks: what is it (category
- * grid; fire and gas first tell them to call 119 / 110), photos, where (with the grid that will
- * handle it), what happened, anonymous or not; open reports of the same kind nearby are offered
- * before sending ("我也遇到"). Presentational: the page owns loading, uploads and sending.
+ * grid; fire and gas first tell them to call 119 / 110), photos, where (the place field: the
+ * server's label and the grid that will handle it), what happened, anonymous or not; open
+ * reports of the same kind nearby or in the same building are offered before sending ("我也遇到").
+ * Presentational: the page owns loading, uploads, the place and sending.
  */
-import { useRef, useState, type ReactNode } from 'react';
+import { useRef, useState } from 'react';
 import { View, Text, Button, Textarea, Input, Switch } from '@tarojs/components';
 import { CategoryIcon, categoryShortName } from './CategoryIcon';
 import { PhotoPicker } from './Photos';
-import { StatusBadge } from './StatusBadge';
+import { NearbyList } from './NearbyList';
+import { PlaceField } from './place/PlaceField';
+import { placeMissing, type UsePlace } from './place/usePlace';
 import type { PhotoState } from '../lib/photos';
-import type { Category, LatLng, Located, NearbyReport } from '../lib/types';
-import { formatTime } from '../lib/format';
+import type { Category, NearbyReport } from '../lib/types';
 import { disabledIf } from '../lib/dom';
 
 export interface DraftFields {
@@ -21,11 +23,6 @@ export interface DraftFields {
   anonymous: boolean;
 }
 
-export type Place =
-  | { state: 'locating' }
-  | { state: 'ok'; point: LatLng; located: Located; label: string }
-  | { state: 'error'; message: string; point?: LatLng };
-
 export interface ReportFormProps {
   categories: Category[];
   draft: DraftFields;
@@ -34,10 +31,7 @@ export interface ReportFormProps {
   onAddPhoto: () => void;
   onRemovePhoto: (i: number) => void;
   onRetryPhoto?: (i: number) => void;
-  place: Place;
-  onAdjustPlace: () => void;
-  /** an inline map to move the pin (h5); weapp opens WeChat's own picker instead */
-  map?: ReactNode;
+  place: UsePlace;
   nearby: NearbyReport[];
   onJoin: (id: string) => void;
   onCall: (number: string) => void;
@@ -49,11 +43,11 @@ export interface ReportFormProps {
 
 export const DESCRIPTION_MAX = 1000;
 
-/** What still stops sending, in words; empty when ready. */
-export function missingFor(draft: DraftFields, photos: PhotoState[], place: Place): string[] {
+/** What still stops sending, in words; empty when ready. `place`: what the place lacks (null: confirmed). */
+export function missingFor(draft: DraftFields, photos: PhotoState[], place: string | null): string[] {
   const out: string[] = [];
   if (!draft.category) out.push('请选择问题类型');
-  if (place.state !== 'ok') out.push(place.state === 'locating' ? '正在确定位置…' : '请确定问题位置');
+  if (place) out.push(place);
   if (!draft.description.trim()) out.push('请简单描述问题');
   if (photos.some((p) => p.state === 'uploading')) out.push('照片上传中…');
   if (photos.some((p) => p.state === 'failed')) out.push('有照片上传失败：请重试或删除');
@@ -66,7 +60,7 @@ export function ReportForm(props: ReportFormProps) {
   const sent = useRef(false);
   const selected = categories.find((c) => c.code === draft.category) ?? null;
   const blocked = !!selected?.emergency && ackFor !== selected.code;
-  const missing = missingFor(draft, photos, place);
+  const missing = missingFor(draft, photos, placeMissing(place.state));
   const canSend = !missing.length && !submitting;
 
   const submit = () => {
@@ -119,49 +113,11 @@ export function ReportForm(props: ReportFormProps) {
             <PhotoPicker value={photos} max={9} onAdd={props.onAddPhoto} onRemove={props.onRemovePhoto} onRetry={props.onRetryPhoto} disabled={submitting} />
           </View>
 
-          <View className='field' data-testid='place'>
-            <View className='row--between'>
-              <Text className='field__label'>
-                3. 问题位置<Text className='req'>*</Text>
-              </Text>
-              <Text className='link small' onClick={props.onAdjustPlace}>
-                调整位置
-              </Text>
-            </View>
-            {place.state === 'locating' ? <Text className='muted'>正在定位…</Text> : null}
-            {place.state === 'error' ? <Text className='danger-text'>{place.message}</Text> : null}
-            {place.state === 'ok' ? (
-              <View>
-                <Text className='block'>{place.label}</Text>
-                <Text className='block mt8' data-testid='routed-grid'>
-                  将由 <Text className='strong'>{[place.located.community?.name, place.located.grid?.name].filter(Boolean).join(' · ')}</Text> 负责处理
-                </Text>
-                {place.located.routing === 'nearest' ? <Text className='muted block'>该位置在网格边界外，已交给最近的网格</Text> : null}
-              </View>
-            ) : null}
-            {props.map}
-            <Input className='input mt8' value={draft.address} placeholder='楼栋、门牌（选填），如 3栋2单元楼道' maxlength={200} onInput={(e) => onChange({ address: e.detail.value })} />
-          </View>
+          <PlaceField place={place}>
+            <Input className='input mt8' value={draft.address} placeholder='门牌、位置补充（选填），如 2单元楼道' aria-label='位置补充（选填）' maxlength={200} onInput={(e) => onChange({ address: e.detail.value })} />
+          </PlaceField>
 
-          {nearby.length ? (
-            <View className='notice notice--warn' data-testid='nearby'>
-              <Text className='strong block'>附近已有人上报了同类问题</Text>
-              <Text className='small block'>如果是同一个问题，点“我也遇到”即可跟进处理结果，不必重复上报。</Text>
-              {nearby.map((r) => (
-                <View key={r.id} className='card mt8' style={{ marginBottom: 0 }}>
-                  <View className='row--between'>
-                    <StatusBadge status={r.status} name={r.statusName} />
-                    <Text className='muted'>{r.distanceMeters !== undefined ? `约 ${r.distanceMeters} 米` : ''}</Text>
-                  </View>
-                  {/* others' reports come without their text: kind and time say enough to recognise one */}
-                  <Text className='report-row__desc block'>{r.description ?? `${r.categoryName} · ${formatTime(r.createdAt)}上报`}</Text>
-                  <Button className='btn btn--ghost btn--small' onClick={() => props.onJoin(r.id)}>
-                    我也遇到
-                  </Button>
-                </View>
-              ))}
-            </View>
-          ) : null}
+          <NearbyList items={nearby} onJoin={props.onJoin} />
 
           <View className='field'>
             <Text className='field__label'>
@@ -197,9 +153,10 @@ export function ReportForm(props: ReportFormProps) {
           ) : null}
 
           <View className='footer-bar' style={{ flexDirection: 'column' }}>
-            {missing.length && !submitting ? <Text className='muted small' style={{ textAlign: 'center' }}>{missing[0]}</Text> : null}
+            {missing.length > 1 && !submitting ? <Text className='muted small' style={{ textAlign: 'center' }}>还需：{missing.slice(1).join('、')}</Text> : null}
+            {/* while it cannot go, the button itself says why (what a screen reader reads on it) */}
             <Button className='btn btn--primary btn--block' disabled={disabledIf(!canSend)} onClick={submit} data-testid='submit'>
-              {submitting ? '正在提交…' : '提交上报'}
+              {submitting ? '正在提交…' : missing.length ? missing[0] : '提交上报'}
             </Button>
           </View>
         </>

@@ -1,4 +1,4 @@
-/** The top card of a report: category, state, who holds it, where, and the deadlines. */
+/** The top card of a report: category, state, who holds it, where (the place's label, never coordinates), and the deadlines. */
 import type { ReactNode } from 'react';
 import { View, Text } from '@tarojs/components';
 import { countdown, formatTime, personName } from '../lib/format';
@@ -48,10 +48,12 @@ export function ReportHeader({ r, children }: { r: ReportView; children?: ReactN
           <Text className={`kv__v ${due.overdue ? 'danger-text' : ''}`}>{due.text}</Text>
         </View>
       ) : null}
-      {r.address ? (
+      {r.placeLabel || r.address ? (
         <View className='kv'>
           <Text className='kv__k'>位置</Text>
-          <Text className='kv__v'>{r.address}</Text>
+          <Text className='kv__v' data-testid='place-label'>
+            {[r.placeLabel, r.unit, r.floor ? `${r.floor}层` : null, r.address].filter(Boolean).join(' ')}
+          </Text>
         </View>
       ) : null}
       {children}

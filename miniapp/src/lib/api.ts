@@ -6,7 +6,7 @@
 import Taro from '@tarojs/taro';
 import { storage } from './storage';
 import { PAGES } from '../../../functions/src/domain/pages';
-import type { ActionBody, Category, CreateReportBody, DevUser, InboxItem, LatLng, Located, Me, Page, StaffMember, ReportSummary, NearbyReport, ReportView, Stats, HeatFeature } from './types';
+import type { ActionBody, AreaItem, Basemap, BuildingItem, Category, CreateReportBody, DevUser, DuplicateCandidate, InboxItem, LatLng, Located, Me, Page, StaffMember, ReportSummary, NearbyReport, RepeatBuilding, ReportView, Stats, HeatFeature } from './types';
 
 const BASE: string = typeof API_BASE === 'string' ? API_BASE : '';
 
@@ -126,8 +126,20 @@ export const api = {
   phone: (code: string) => request<unknown>('POST', '/v1/me/phone', { body: { code } }),
   categories: () => request<Page<Category>>('GET', '/v1/categories', { auth: false }),
   grids: (geometry = false) => request<Page<{ id: string; name: string; centroid: LatLng; geometry?: HeatFeature['geometry'] }>>('GET', '/v1/areas', { query: { level: 'grid', geometry: geometry ? 1 : undefined }, auth: false }),
-  locate: (p: LatLng) => request<Located>('GET', '/v1/areas/locate', { query: { lat: p.lat, lng: p.lng }, auth: false }),
-  nearby: (p: LatLng, category: string) => request<Page<NearbyReport>>('GET', '/v1/reports/nearby', { query: { lat: p.lat, lng: p.lng, category } }),
+  /** `accuracy`: the phone's own estimate in metres (a poor fix makes the answer ask to confirm) */
+  locate: (p: LatLng, accuracy?: number | null) =>
+    request<Located>('GET', '/v1/areas/locate', { query: { lat: p.lat, lng: p.lng, accuracy: accuracy == null ? undefined : Math.round(accuracy) }, auth: false }),
+  communities: () => request<Page<AreaItem>>('GET', '/v1/areas', { query: { level: 'community' }, auth: false }),
+  /** the address register: by text (name, address, estate or pinyin initials), community or grid */
+  buildings: (q: { q?: string; communityId?: string; gridId?: string; limit?: number }) => request<Page<BuildingItem>>('GET', '/v1/buildings', { query: q, auth: false }),
+  /** the vector basemap (roads, buildings, grids in GCJ-02) and the tile layer when the deployment has one */
+  basemap: (bbox?: [number, number, number, number]) => request<Basemap>('GET', '/v1/areas/basemap', { query: { bbox: bbox?.join(',') }, auth: false }),
+  nearby: (p: LatLng, category: string, buildingId?: string | null) =>
+    request<Page<NearbyReport>>('GET', '/v1/reports/nearby', { query: { lat: p.lat, lng: p.lng, category, buildingId } }),
+  /** merge candidates for staff (same category, open, near or in the same building) */
+  duplicates: (id: string) => request<{ items: DuplicateCandidate[] }>('GET', `/v1/reports/${encodeURIComponent(id)}/duplicates`),
+  /** buildings with >= 3 reports of one category in 90 days (重复隐患) */
+  repeats: (areaId: string) => request<{ items: RepeatBuilding[] }>('GET', '/v1/buildings/repeats', { query: { areaId } }),
   createReport: (body: CreateReportBody, idempotencyKey: string) => request<ReportView>('POST', '/v1/reports', { body, headers: { 'Idempotency-Key': idempotencyKey } }),
   mine: (cursor?: string) => request<Page<ReportSummary>>('GET', '/v1/reports', { query: { scope: 'mine', cursor } }),
   report: (id: string) => request<ReportView>('GET', `/v1/reports/${encodeURIComponent(id)}`),

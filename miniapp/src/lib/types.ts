@@ -6,8 +6,20 @@
 import type { ActionInput, CreateReportInput, ReportViewT } from '../../../functions/src/http/schemas';
 import type { Kpis as KpiMeasures } from '../../../functions/src/domain/kpi';
 
-export type ReportView = ReportViewT;
-export type CreateReportBody = CreateReportInput;
+/**
+ * The report view with the place fields of issue 13 (API place contract): written here as
+ * optional so the app compiles against a backend schema with or without them; once the schema
+ * has them the intersection is simply the schema's own type.
+ */
+export type ReportView = ReportViewT & ReportPlaceFields;
+/** A building chosen in the app is sent as `buildingId`; `location` may then be left out. */
+export type CreateReportBody = Omit<CreateReportInput, 'location'> & {
+  location?: CreateReportInput['location'];
+  buildingId?: string;
+  /** e.g. "2单元" (at most 10 characters) */
+  unit?: string;
+  floor?: number;
+};
 export type ActionBody = ActionInput;
 export type StaffAction = ActionInput['action'];
 export type Status = ReportViewT['status'];
@@ -18,6 +30,49 @@ export type Role = NonNullable<ReportViewT['assignee']>['role'];
 export interface LatLng {
   lat: number;
   lng: number;
+}
+
+export interface Ref {
+  id: string;
+  name: string;
+}
+
+/** A building of the address register (GET /v1/buildings, locate's `building` and `confirm.candidates`). */
+export interface Building {
+  id: string;
+  /** e.g. "3栋" */
+  name: string;
+  /** the estate (小区), e.g. "深南花园" */
+  estate: string;
+  number: string;
+  address: string;
+  /** "粤海街道 科技园社区 深南花园 3栋" */
+  label: string;
+  /** how many 单元 (null: not recorded) */
+  units: number | null;
+  /** how many floors (null: not recorded) */
+  floors: number | null;
+  location: LatLng & { datum?: 'gcj02' };
+}
+
+/** A building in the picker's list: with its grid and community. */
+export type BuildingItem = Building & { grid?: Ref; community?: Ref };
+
+export interface ReportRepeat {
+  /** reports of this category in this building in the window, this one included */
+  count: number;
+  since: string;
+  reports: Array<{ id: string; status: Status; createdAt: string }>;
+}
+
+export interface ReportPlaceFields {
+  building?: { id: string; name: string; label: string } | null;
+  /** the human place ("粤海街道 科技园社区 深南花园 3栋"): shown instead of coordinates */
+  placeLabel?: string;
+  unit?: string | null;
+  floor?: number | null;
+  /** staff view: the building's 重复隐患 history (>= 3 reports of this category in 90 days) */
+  repeat?: ReportRepeat | null;
 }
 
 export interface Me {
@@ -87,11 +142,72 @@ export interface ReportSummary {
   dueSoon: boolean;
   taskRole?: string | null;
   distanceMeters?: number;
+  placeLabel?: string;
+  building?: { id: string; name: string; label: string } | null;
 }
 
 /** An open report nearby the caller may not open: kind, state and when only ("我也遇到"). */
 export type NearbyReport = Pick<ReportSummary, 'id' | 'status' | 'statusName' | 'category' | 'categoryName' | 'createdAt' | 'followerCount' | 'overdue'> &
-  Partial<ReportSummary> & { distanceMeters: number };
+  Partial<ReportSummary> & {
+    distanceMeters: number;
+    /** in the same building as the place being reported */
+    sameBuilding?: boolean;
+    /** the first photo's thumbnail (signed link) */
+    thumbUrl?: string | null;
+  };
+
+/** A merge candidate for staff (GET /v1/reports/{id}/duplicates). */
+export interface DuplicateCandidate {
+  id: string;
+  status: Status;
+  statusName?: string;
+  category: string;
+  categoryName?: string;
+  createdAt: string;
+  placeLabel: string;
+  thumbUrl: string | null;
+  sameBuilding: boolean;
+  meters: number | null;
+}
+
+/** A building with repeated hazards (GET /v1/buildings/repeats). */
+export interface RepeatBuilding {
+  building: { id: string; name: string; label: string };
+  category: string;
+  count: number;
+  lastAt: string;
+  reportIds: string[];
+}
+
+/** GeoJSON as the basemap serves it (GCJ-02, [lng, lat]). */
+export interface GeoFeature<P> {
+  type: 'Feature';
+  id?: string;
+  geometry: { type: 'Point' | 'LineString' | 'MultiLineString' | 'Polygon' | 'MultiPolygon'; coordinates: any };
+  properties: P;
+}
+export interface FeatureCollection<P> {
+  type: 'FeatureCollection';
+  features: Array<GeoFeature<P>>;
+}
+
+/** GET /v1/areas/basemap: a tile layer when the deployment has one, and the vector layers. */
+export interface Basemap {
+  version: string;
+  tiles: { url: string; attribution: string; subdomains?: string } | null;
+  roads: FeatureCollection<{ id: string; name: string; kind: 'main' | 'minor' }>;
+  buildings: FeatureCollection<{ id: string; name: string; label: string }>;
+  grids: FeatureCollection<{ id: string; name: string }>;
+}
+
+/** An area in a list (GET /v1/areas?level=...). */
+export interface AreaItem {
+  id: string;
+  name: string;
+  level: string;
+  parentId: string | null;
+  centroid: LatLng;
+}
 
 export interface Located {
   grid: { id: string; name: string } | null;
@@ -101,6 +217,14 @@ export interface Located {
   district: { id: string; name: string } | null;
   routing: 'exact' | 'nearest';
   distanceMeters?: number;
+  /** nearest building of the address register within 30 m (API place contract) */
+  building?: Building | null;
+  /** the human place label, e.g. "粤海街道 科技园社区 深南花园 3栋" */
+  label?: string;
+  /** the nearest other grid when within 30 m */
+  boundary?: { meters: number; grid: Ref } | null;
+  /** non-null: ask "是在 … 吗？" before filing (near a grid boundary, or a poor fix) */
+  confirm?: { reason: 'boundary' | 'accuracy'; candidates: Building[] } | null;
 }
 
 export interface DevUser {

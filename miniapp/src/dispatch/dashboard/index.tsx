@@ -1,7 +1,8 @@
 /**
  * The dispatch centre (and leaders / officers for their own areas): KPI cards for an area and a
- * period, the map of grids shaded by open reports (outlined red where some are overdue), each
- * child area's figures, the overdue list, the queue routing could not place, and CSV export.
+ * period, the map of grids shaded by open reports (outlined red where some are overdue) over the
+ * real basemap, each child area's figures, the overdue list, the buildings with repeated hazards
+ * (重复隐患), the queue routing could not place, and CSV export. Lists name places by their label.
  */
 import { useEffect, useMemo, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
@@ -11,10 +12,12 @@ import { storage } from '../../lib/storage';
 import { PAGES, refreshMe, requireSession, signOut } from '../../lib/session';
 import { chinaDay, countdown, minutes, percent } from '../../lib/format';
 import { wgs84ToGcj02 } from '../../lib/datum';
-import { LeafletMap, ringsOf, type MapPolygon } from '../../components/LeafletMap';
+import { BaseMap, type MapPolygon } from '../../components/map/BaseMap';
+import { ringsOf } from '../../components/map/geo';
+import { RepeatList } from '../../components/RepeatList';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
-import type { HeatFeature, Me, ReportSummary, Stats } from '../../lib/types';
+import type { Category, HeatFeature, Me, ReportSummary, Stats } from '../../lib/types';
 import './index.css';
 
 const PERIODS = [
@@ -40,6 +43,7 @@ export default function Dashboard() {
   const [overdue, setOverdue] = useState<ReportSummary[] | null>(null);
   const [unplaced, setUnplaced] = useState<ReportSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [categories, setCategories] = useState<Category[]>([]);
   const areaId = areaPath[areaPath.length - 1]?.id;
 
   useDidShow(() => {
@@ -67,6 +71,10 @@ export default function Dashboard() {
     if (me?.role === 'dispatcher') api.tasks('unplaced').then((t) => setUnplaced(t.items), () => setUnplaced([]));
   };
   useEffect(load, [areaId, days]);
+  useEffect(() => {
+    api.categories().then((c) => setCategories(c.items), () => undefined);
+  }, []);
+  const categoryName = (code: string) => categories.find((c) => c.code === code)?.name ?? code;
 
   const polygons = useMemo<MapPolygon[]>(
     () =>
@@ -165,7 +173,7 @@ export default function Dashboard() {
               ))}
             </View>
             <Text className='h2'>网格热力图（未办结数量）</Text>
-            {heat === null ? <Loading text='正在加载地图…' /> : heat.length ? <LeafletMap polygons={polygons} height='360px' /> : <Empty text='该区域没有网格边界数据' />}
+            {heat === null ? <Loading text='正在加载地图…' /> : heat.length ? <BaseMap label='网格热力图：颜色越深未办结越多' polygons={polygons} height='360px' /> : <Empty text='该区域没有网格边界数据' />}
             <View className='legend'>
               {[
                 ['#e3f2e6', '无'],
@@ -212,6 +220,12 @@ export default function Dashboard() {
             </View>
             <Text className='h2'>本区域超时事项</Text>
             <TaskList items={overdue} empty='本区域没有超时事项' />
+            {me && me.role !== 'grid_worker' && areaId ? (
+              <>
+                <Text className='h2'>重复隐患（同一楼栋 90 天内 3 次以上）</Text>
+                <RepeatList areaId={areaId} categoryName={categoryName} />
+              </>
+            ) : null}
             {me?.role === 'dispatcher' ? (
               <>
                 <Text className='h2'>待人工分派（系统未能定位网格）</Text>
@@ -237,7 +251,7 @@ function TaskList({ items, empty }: { items: ReportSummary[] | null; empty: stri
             <StatusBadge status={r.status} name={r.statusName} overdue={r.overdue} />
           </View>
           <Text className='muted small block'>
-            {r.grid.name} · {countdown(r.dueAt).text}
+            {r.placeLabel ?? r.grid.name} · {countdown(r.dueAt).text}
           </Text>
         </View>
       ))}

@@ -97,6 +97,7 @@ export default function Home() {
               </View>
             </View>
             <Text className='report-row__desc block ellipsis'>{r.description}</Text>
+            {r.placeLabel ? <Text className='muted small block ellipsis'>{r.placeLabel}</Text> : null}
             <View className='row--between'>
               {updated ? <Text className='badge badge--red'>有新进展</Text> : <Text />}
               {r.status === 'closed' && !r.rating ? <Text className='badge badge--orange'>待评价</Text> : null}

@@ -107,7 +107,7 @@ export default function Inbox() {
                     <StatusBadge status={r.status} name={r.statusName} overdue={r.overdue} />
                   </View>
                   <Text className='muted small block'>
-                    {r.grid.name} · {formatTime(r.createdAt)}
+                    {r.placeLabel ?? r.grid.name} · {formatTime(r.createdAt)}
                   </Text>
                 </View>
               </View>

@@ -1,6 +1,7 @@
 /**
- * One task for staff: the report, its photos, the reporter's phone masked (only while the task
- * is theirs; never for anonymous reports) and exactly the actions the API allows them now.
+ * One task for staff: the report, its place (the server's label), its photos, the reporter's
+ * phone masked (only while the task is theirs; never for anonymous reports), the 重复隐患 flag
+ * when the building keeps having this hazard, and exactly the actions the API allows them now.
  */
 import { useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
@@ -13,6 +14,7 @@ import { Timeline } from '../../components/Timeline';
 import { PhotoStrip } from '../../components/Photos';
 import { ActionBar, ACTION_LABELS, type Assignee } from '../../components/ActionBar';
 import { ErrorState, Loading } from '../../components/StateView';
+import { RepeatFlag } from '../../components/RepeatFlag';
 import type { ActionBody, Me, ReportView } from '../../lib/types';
 
 const preview = (urls: string[], i: number) => void Taro.previewImage({ urls, current: urls[i] });
@@ -90,12 +92,16 @@ export default function Task() {
           </Text>
         </View>
         <View className='kv'>
-          <Text className='kv__k'>坐标</Text>
-          <Text className='kv__v link' onClick={() => void Taro.openLocation({ latitude: r.location.lat, longitude: r.location.lng, name: r.categoryName, address: r.address ?? '' }).catch(() => undefined)}>
-            {r.location.lat.toFixed(5)}, {r.location.lng.toFixed(5)}（GCJ-02）
+          <Text className='kv__k'>地图</Text>
+          <Text
+            className='kv__v link'
+            onClick={() => void Taro.openLocation({ latitude: r.location.lat, longitude: r.location.lng, name: r.placeLabel ?? r.categoryName, address: r.address ?? '' }).catch(() => undefined)}
+          >
+            在地图上查看、导航
           </Text>
         </View>
       </ReportHeader>
+      {r.repeat ? <RepeatFlag repeat={r.repeat} currentId={r.id} /> : null}
       <View className='card'>
         <Text className='strong block'>问题描述</Text>
         <Text className='block mt8'>{r.description}</Text>
@@ -122,7 +128,14 @@ export default function Task() {
         <Timeline entries={r.timeline} photos={r.photos} onPreview={preview} />
       </View>
       {actions.length ? (
-        <ActionBar actions={actions} self={{ id: me.id, name: me.name }} candidates={candidates} busy={busy} onSubmit={act} />
+        <ActionBar
+          actions={actions}
+          self={{ id: me.id, name: me.name }}
+          candidates={candidates}
+          busy={busy}
+          loadDuplicates={() => api.duplicates(r.id).then((d) => d.items)}
+          onSubmit={act}
+        />
       ) : (
         <View className='footer-bar'>
           <Text className='muted grow' style={{ alignSelf: 'center' }}>
