@@ -37,6 +37,14 @@ export const config = {
   privacyNoticeVersion: str('PRIVACY_NOTICE_VERSION', '2026-11'),
   /** days after a report ends before its personal data is pseudonymised (PIPL: no longer than needed) */
   retentionDays: num('RETENTION_DAYS', 180),
+  /**
+   * The basemap's tile layer for H5 and the dashboard: an XYZ URL template of GCJ-02 tiles
+   * ({z}/{x}/{y}, optional {s}), with the provider's attribution. Unset (the local stack,
+   * offline): clients draw the vector basemap of the imported roads, buildings and grids.
+   */
+  mapTileUrl: process.env.MAP_TILE_URL || null,
+  mapTileAttribution: str('MAP_TILE_ATTRIBUTION', ''),
+  mapTileSubdomains: str('MAP_TILE_SUBDOMAINS', ''),
 } as const;
 
 // Secrets (the token key, WeChat credentials) are not configuration: see secrets.ts.

@@ -34,6 +34,13 @@ export interface ReportRecord {
   source: Source;
   /** WGS-84 */
   location: { lat: number; lng: number };
+  /** the building of the address register it is about (reports filed before registers: absent) */
+  building?: { id: string; name: string; label: string } | null;
+  /** the place in words: the building's label, else street, community and a nearby road */
+  placeLabel?: string;
+  /** 单元 and 楼层 inside the building, when the resident gave them (reporter and staff only) */
+  unit?: string | null;
+  floor?: number | null;
   createdAt: string;
   updatedAt: string;
   gridId: string;

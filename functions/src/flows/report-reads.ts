@@ -5,16 +5,16 @@
  */
 import { DomainError, forbidden, notFound } from '#domain/errors';
 import { isOpen } from '#domain/lifecycle';
-import { hiddenFromPublic } from '#domain/moderation';
 import type { ReportRecord } from '#domain/report';
 import { isStaff } from '#domain/roles';
 import type { AreaTree } from '#geo/areas';
-import { distanceMeters, toWgs84, type Datum } from '#geo/datum';
+import { toWgs84, type Datum } from '#geo/datum';
+import { candidates, type Candidate } from '#flows/duplicates';
 import { rightsOf } from '#flows/rights';
 import { limitItem } from '#flows/limits';
 import { auditEntry, auditPut, writeAudit } from '#store/audit';
 import { transact } from '#store/tx';
-import { getReportRecord, getReportStory, openReportsNear, reportsOfUser, type Page, type ReportStory } from '#store/reports';
+import { getReportRecord, getReportStory, reportsOfUser, type Page, type ReportStory } from '#store/reports';
 import { getUser, type UserRecord } from '#store/users';
 
 export type { ReportStory };
@@ -47,27 +47,25 @@ export async function myReports(user: UserRecord, limit: number, cursor?: string
   return { ...page, tree: rights.tree };
 }
 
-const NEARBY_METERS = 50;
-
-export interface Nearby {
-  report: ReportRecord;
-  meters: number;
+export interface Nearby extends Candidate {
   /** the caller may open it (staff of its areas, its reporter or a follower): details may be shown */
   mayOpen: boolean;
 }
 
 /**
- * Open reports of a category within 50 m, nearest first. Reports held back by moderation are
- * left out, and so is everything outside a staff member's areas; the caller is told which ones
- * they may open, and the rest are shown without details.
+ * Open reports of a category within 50 m or in the given building, same building first, then
+ * nearest. Reports held back by moderation are left out, and so is everything outside a staff
+ * member's areas; the caller is told which ones they may open, and the rest are shown without
+ * details.
  */
-export async function nearby(user: UserRecord, at: { lat: number; lng: number; datum?: Datum | undefined }, category: string): Promise<{ items: Nearby[]; tree: AreaTree }> {
+export async function nearby(
+  user: UserRecord,
+  at: { lat: number; lng: number; datum?: Datum | undefined; buildingId?: string | undefined },
+  category: string,
+): Promise<{ items: Nearby[]; tree: AreaTree }> {
   const here = toWgs84({ lat: at.lat, lng: at.lng }, at.datum ?? 'gcj02');
   const rights = await rightsOf(user);
-  const found = (await openReportsNear(category, here.lat, here.lng))
-    .map((report) => ({ report, meters: distanceMeters(here, report.location) }))
-    .filter(({ report, meters }) => meters <= NEARBY_METERS && isOpen(report.status) && !hiddenFromPublic(report.moderation))
-    .sort((a, b) => a.meters - b.meters);
+  const found = await candidates(category, here, at.buildingId ?? null);
   // Staff see nothing outside their areas; residents see others' reports without details (they
   // open only their own here: the ones they follow are in "mine" anyway).
   const items = isStaff(user.role)

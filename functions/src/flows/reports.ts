@@ -19,7 +19,9 @@ import { actorOf, rightsIn } from '#flows/rights';
 import { limitItem } from '#flows/limits';
 import { route, handlerFor } from '#domain/routing';
 import { evolve } from '#domain/evolve';
-import { areasInForce, locate } from '#flows/areas';
+import { areasInForce } from '#flows/areas';
+import { place, placeOfBuilding, type Placed } from '#flows/places';
+import { tallyItemFor } from '#flows/repeats';
 import { staffAround } from '#flows/staff';
 import { checkUploads } from '#flows/photos';
 import * as reports from '#store/reports';
@@ -41,7 +43,12 @@ export { actorOf };
 export interface CreateInput {
   category: string;
   description: string;
-  location: { lat: number; lng: number; datum?: Datum | undefined };
+  /** the point; may be left out when a building of the register is given */
+  location?: { lat: number; lng: number; datum?: Datum | undefined } | undefined;
+  /** a building of the register, chosen by the resident: the report is filed in its grid */
+  buildingId?: string | undefined;
+  unit?: string | undefined;
+  floor?: number | undefined;
   address?: string | undefined;
   photos: string[];
   anonymous: boolean;
@@ -65,7 +72,7 @@ async function createOnce(
 ): Promise<ReportRecord> {
   const category = categoryOf(input.category);
   if (!category) throw invalidInput(`未知类别：${input.category}`, { field: 'category' });
-  const located = await placeToFile(user, input.location);
+  const located = await placeToFile(user, input);
   const { tree } = await areasInForce();
   const place = { gridId: located.grid.id, gridName: located.grid.name, beatId: located.beat.id, beatName: located.beat.name };
   const id = newReportId(now);
@@ -88,6 +95,10 @@ async function createOnce(
     anonymous: input.anonymous,
     source: input.source,
     location: located.wgs84,
+    building: located.building ? { id: located.building.id, name: located.building.name, label: located.building.label } : null,
+    placeLabel: located.label,
+    unit: input.unit ?? null,
+    floor: input.floor ?? null,
     createdAt: at,
     updatedAt: at,
     ...place,
@@ -118,7 +129,13 @@ async function createOnce(
     report,
     events,
     outbox: { reportId: id, version: 1, at, actorId: user.id, ...outboxFor(STEPS.report, report, { co_notified: routing.notify.map((p) => p.id) }), body: `${category.name}：${located.grid.name}` },
-    extra: [...photos.claims, ...(needsReview(moderation) ? [queueItem(report)] : []), ...extra, ...((await extraFor?.(id)) ?? [])],
+    extra: [
+      ...photos.claims,
+      ...(needsReview(moderation) ? [queueItem(report)] : []),
+      ...(located.building ? [await tallyItemFor(report, located.building, located.lineage.street?.id ?? located.grid.id)] : []),
+      ...extra,
+      ...((await extraFor?.(id)) ?? []),
+    ],
   });
   return report;
 }
@@ -127,8 +144,12 @@ async function createOnce(
  * Where a report would be filed, refused (403) when the filer may not file there: staff file
  * for callers only inside their own areas; a resident may report anywhere served.
  */
-async function placeToFile(user: UserRecord, location: CreateInput['location']): Promise<Awaited<ReturnType<typeof locate>>> {
-  const located = await locate(location, location.datum ?? 'gcj02');
+async function placeToFile(user: UserRecord, input: CreateInput): Promise<Placed> {
+  const { location, buildingId } = input;
+  let located: Placed;
+  if (buildingId) located = await placeOfBuilding(buildingId, location);
+  else if (location) located = await place(location, location.datum ?? 'gcj02');
+  else throw invalidInput('请给出位置（location）或楼栋（buildingId）', { field: 'location' });
   if (user.role !== 'resident') {
     const { tree } = await areasInForce();
     rightsIn(tree, user).require({ gridId: located.grid.id, beatId: located.beat.id }, '该位置不在您的管辖范围，不能代为上报');

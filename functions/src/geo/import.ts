@@ -68,7 +68,7 @@
 import { createHash } from 'node:crypto';
 import Flatbush from 'flatbush';
 import { centroidOf, validateSnapshot } from '#geo/areas';
-import type { Area, AreaGeometry, AreaLevel, AreaSnapshot, LinearRing, Position } from '#geo/areas';
+import type { Area, AreaGeometry, AreaLevel, AreaSnapshot, Position } from '#geo/areas';
 import type { LatLng } from '#geo/datum';
 import { isObject, readId, readName } from '#geo/import-fields';
 import { parsePlaces, type PlaceProblemCode, type PlaceRow } from '#geo/places-import';

@@ -90,6 +90,11 @@ export interface GridIndex {
    * smallest id.
    */
   nearest(p: LatLng, maxMeters: number): NearestGrid | null;
+  /**
+   * The closest grid other than `exceptId` within `maxMeters` (distance to its boundary, as
+   * `nearest` measures from outside), or null: how near a point is to the next grid over.
+   */
+  nearestOther(p: LatLng, maxMeters: number, exceptId: string): NearestGrid | null;
   /** number of grids indexed */
   readonly size: number;
 }
@@ -511,6 +516,30 @@ class PackedGridIndex implements GridIndex {
     if (!Number.isFinite(x) || !Number.isFinite(y) || !(maxMeters >= 0)) return null;
     const inside = this.#locateRank(x, y);
     if (inside >= 0) return { id: this.#ids[inside]!, meters: 0 };
+    return this.#closest(x, y, maxMeters, -1);
+  }
+
+  nearestOther(pt: LatLng, maxMeters: number, exceptId: string): NearestGrid | null {
+    if (!Number.isFinite(pt.lng) || !Number.isFinite(pt.lat) || !(maxMeters >= 0)) return null;
+    // ids are in code-unit order: the rank by binary search
+    let lo = 0;
+    let hi = this.#ids.length - 1;
+    let except = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = compareIds(this.#ids[mid]!, exceptId);
+      if (c === 0) {
+        except = mid;
+        break;
+      }
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return this.#closest(pt.lng, pt.lat, maxMeters, except);
+  }
+
+  /** The grid (not rank `except`) whose boundary is closest to (x, y) within maxMeters. */
+  #closest(x: number, y: number, maxMeters: number, except: number): NearestGrid | null {
     const tree = this.#p.tree;
     if (tree === null) return null;
     // Local equirectangular metres at the point's latitude. A degree of longitude is the shorter
@@ -522,6 +551,7 @@ class PackedGridIndex implements GridIndex {
     let best = -1;
     let bestD2 = maxMeters * maxMeters;
     for (const k of candidates) {
+      if (k === except) continue;
       const d2 = this.#distance2Metres(k, x, y, kx, ky);
       if (d2 < bestD2 || (d2 === bestD2 && (best === -1 || k < best))) {
         best = k;

@@ -31,7 +31,28 @@ export const LocateQuery = z.object({
   lat: coord(-90, 90),
   lng: coord(-180, 180),
   datum: z.enum(['gcj02', 'wgs84']).optional(),
+  /** the phone's reported accuracy in metres: a poor fix asks the resident to confirm the building */
+  accuracy: coord(0, 100_000).optional(),
 });
+
+export const BuildingsQuery = z.object({
+  q: z.string().max(40).default(''),
+  communityId: Id.optional(),
+  gridId: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** minLng,minLat,maxLng,maxLat in GCJ-02 */
+export const BasemapQuery = z.object({
+  bbox: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, 'bbox: minLng,minLat,maxLng,maxLat')
+    .transform((t) => t.split(',').map(Number) as [number, number, number, number])
+    .refine(([x0, y0, x1, y1]) => x0 <= x1 && y0 <= y1 && x0 >= -180 && x1 <= 180 && y0 >= -90 && y1 <= 90, 'bbox: min before max, in range')
+    .optional(),
+});
+
+export const RepeatsQuery = z.object({ areaId: Id, limit: z.coerce.number().int().min(1).max(100).default(100) });
 
 export const AreasQuery = z.object({
   level: z.enum(['city', 'district', 'street', 'community', 'grid', 'station', 'beat']).optional(),
@@ -43,13 +64,20 @@ export const CreateReportBody = z
   .object({
     category: z.enum(CATEGORY_CODES),
     description: text(1000),
-    location: LatLng,
+    /** may be left out when buildingId names the place */
+    location: LatLng.optional(),
+    /** a building of the address register (GET /v1/buildings, or locate's building) */
+    buildingId: Id.optional(),
+    /** 单元 and 楼层 inside the building */
+    unit: text(10).optional(),
+    floor: z.number().int().min(-5).max(200).optional(),
     address: text(200).optional(),
     photos: z.array(Id).max(MAX_PHOTOS).default([]),
     anonymous: z.boolean().default(false),
     source: z.enum(['app', 'phone', '110']).default('app'),
     caller: z.object({ name: text(50), phone: z.string().regex(/^[0-9+\- ]{3,20}$/) }).optional(),
   })
+  .refine((b) => b.location !== undefined || b.buildingId !== undefined, { message: '请给出位置（location）或楼栋（buildingId）', path: ['location'] })
   .meta({ id: 'CreateReport' });
 
 export const ActionBody = z
@@ -127,6 +155,8 @@ export const NearbyQuery = z.object({
   lng: coord(-180, 180),
   datum: z.enum(['gcj02', 'wgs84']).optional(),
   category: z.enum(CATEGORY_CODES),
+  /** also offer open reports of the category in this building (however far apart) */
+  buildingId: Id.optional(),
 });
 export const IdParams = z.object({ id: Id });
 
@@ -143,6 +173,10 @@ export const ReportView = z
     categoryName: z.string(),
     description: z.string(),
     location: LatLng,
+    building: z.object({ id: z.string(), name: z.string(), label: z.string() }).nullable(),
+    placeLabel: z.string(),
+    unit: z.string().nullable().optional(),
+    floor: z.number().int().nullable().optional(),
     address: z.string().nullable(),
     anonymous: z.boolean(),
     source: z.string(),
@@ -178,6 +212,11 @@ export const ReportView = z
     taskRole: z.string().optional(),
     availableActions: z.array(z.string()).optional(),
     moderation: z.object({ text: z.string(), photos: z.record(z.string(), z.string()), reviewed: z.string().nullable() }).optional(),
+    /** staff: 重复隐患, the building's reports of this category in the last 90 days when 3 or more */
+    repeat: z
+      .object({ count: z.number().int(), since: z.string(), reports: z.array(z.object({ id: z.string(), status: z.string(), createdAt: z.string() })) })
+      .nullable()
+      .optional(),
   })
   .meta({ id: 'Report' });
 

@@ -11,6 +11,7 @@ import { isStaff, type Actor, type AreaRelation } from '#domain/roles';
 import { fromWgs84 } from '#geo/datum';
 import { hiddenPhotos } from '#domain/moderation';
 import { photoLinks } from '#flows/photos';
+import { repeatOfReport } from '#flows/repeats';
 import type { ReportStory } from '#flows/report-reads';
 import type { UserRecord } from '#flows/identity';
 import type { ReportViewT } from '#http/schemas';
@@ -28,6 +29,9 @@ function outline(r: ReportRecord) {
     categoryName: categoryOf(r.category)?.name ?? r.category,
     createdAt: r.createdAt,
     grid: { id: r.gridId, name: r.gridName },
+    // the building, never the unit: a building is shared by many households
+    building: r.building ?? null,
+    placeLabel: r.placeLabel ?? r.gridName,
     followerCount: r.followerCount,
   };
 }
@@ -95,6 +99,8 @@ export async function reportView(story: ReportStory, viewer: UserRecord, areas: 
     following: member?.relation === 'follower',
     canRate: !staff && !!member && r.status === 'closed' && !ratedThisRound,
   };
+  // the unit and floor point at a household: the reporter's and the handlers', not followers'
+  if (staff || r.reporterId === viewer.id) Object.assign(view, { unit: r.unit ?? null, floor: r.floor ?? null });
   if (staff) {
     const actor = actorOf(viewer);
     const holds = r.assignee?.id === viewer.id && isOpen(r.status);
@@ -105,6 +111,7 @@ export async function reportView(story: ReportStory, viewer: UserRecord, areas: 
     view.taskRole = taskRoleOf(r, actor, areas) ?? (r.assignee?.id === viewer.id ? 'assignee' : 'viewer');
     view.availableActions = availableActions(factsOf(r), actor, areas);
     if (r.moderation) view.moderation = r.moderation;
+    view.repeat = await repeatOfReport(r, now);
   }
   return view;
 }

@@ -44,6 +44,8 @@ export const INDEX = {
   userByOpenid: GSI.GSI1,
   /** the audit log of one actor */
   auditByActor: GSI.GSI1,
+  /** buildings with repeated reports of a category, per street */
+  repeatsOfStreet: GSI.GSI1,
   /** an assignee's tasks that wait on them, by deadline */
   openTasksOfAssignee: GSI.GSI2,
   /** an assignee's finished tasks, by when they were resolved */

@@ -52,6 +52,9 @@
  *                                                                  queuing twice is one item
  * Media trace  MEDIATRACE#<traceId>     TRACE                      uploadId; ttl
  * Limit        LIMIT#<uid>              <action>#<window start>    n, ttl; window start as ISO time
+ * Bldg tally   BLDG#<buildingId>        TALLY#<category>           GSI1 repeatsOfStreet: REPEATS#<streetId> / <lastAt>  (only while 3 or more in 90 days)
+ *                                                                  the last 90 days' reports [{id, at}], n (writes, for the
+ *                                                                  condition); ttl
  *
  * Access patterns (one line each; none scans):
  * - report by id, with timeline, members, ratings ..... Query PK=REPORT#<id>
@@ -87,12 +90,15 @@
  * - reports awaiting review, oldest first ............. Query PK=MODQ#pending
  * - the upload of a media-check trace ................. GetItem
  * - a user's count of an action in a window ........... GetItem / UpdateItem (ADD n, conditioned on the limit)
+ * - a building's recent reports of a category ......... GetItem
+ * - repeat hazards of a street, latest first .......... repeatsOfStreet (GSI1) PK=REPEATS#<streetId>, SK >= 90 days ago, descending
  * </key-table>
  */
 import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, Projection } from '@aws-sdk/client-dynamodb';
 import { GSI, INDEX, type Entity, type PhysicalIndex } from '#store/entity';
 import { AreaSet } from '#store/entities/areas';
 import { AuditEntry } from '#store/entities/audit';
+import { BuildingTally } from '#store/entities/buildings';
 import { PushDeadLetter } from '#store/entities/dead-letters';
 import { Grant } from '#store/entities/grants';
 import { Idempotency } from '#store/entities/idempotency';
@@ -107,14 +113,14 @@ import { Upload } from '#store/entities/uploads';
 import { Invite, StaffArea, User } from '#store/entities/users';
 
 export { GSI, INDEX, KEY_ATTRIBUTES, indexQuery, pad, withoutKeys, type Index, type IndexName, type Partition } from '#store/entity';
-export { AreaSet, AuditEntry, Event, Grant, Idempotency, Inbox, Invite, KpiDay, KpiNow, LimitCounter, MediaTrace, Member, ModerationQueue, Outbox, PushDeadLetter, Rating, Report, StaffArea, SweeperCursor, Upload, User };
+export { AreaSet, AuditEntry, BuildingTally, Event, Grant, Idempotency, Inbox, Invite, KpiDay, KpiNow, LimitCounter, MediaTrace, Member, ModerationQueue, Outbox, PushDeadLetter, Rating, Report, StaffArea, SweeperCursor, Upload, User };
 
 /** Every entity of the table, in the order of the key table above. */
 export const ENTITIES: readonly Entity[] = [
   Report, Member, Event, Outbox, Rating,
   User, Inbox, Grant, StaffArea, Invite,
   Upload, Idempotency, AreaSet, SweeperCursor, PushDeadLetter,
-  KpiNow, KpiDay, AuditEntry, ModerationQueue, MediaTrace, LimitCounter,
+  KpiNow, KpiDay, AuditEntry, ModerationQueue, MediaTrace, LimitCounter, BuildingTally,
 ] as unknown as readonly Entity[];
 
 /** Positional shorthands for the table keys the store modules use most (the entities build them). */
@@ -145,7 +151,7 @@ export const OBJECT_PREFIXES = {
   originals: 'uploads/',
   /** processed display images and thumbnails, served through short-lived signed links */
   photos: 'photos/',
-  /** area versions: snapshot + routing index per imported version */
+  /** area versions: snapshot, address register and routing index per imported version */
   areas: 'areas/',
 } as const;
 

@@ -173,6 +173,6 @@ describe('serializeIndex / loadIndex', () => {
     expect(() => loadIndex(new Uint8Array(10))).toThrow(/not a grid index/);
     expect(() => loadIndex(new Uint8Array(200))).toThrow(/not a grid index/);
     expect(() => loadIndex(bytes.subarray(0, bytes.byteLength - 8))).toThrow(/not a grid index/);
-    expect(() => serializeIndex({ size: 0, locate: () => null, nearest: () => null })).toThrow(/not an index built/);
+    expect(() => serializeIndex({ size: 0, locate: () => null, nearest: () => null, nearestOther: () => null })).toThrow(/not an index built/);
   });
 });

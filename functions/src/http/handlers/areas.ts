@@ -3,7 +3,10 @@ import { CATEGORIES } from '#domain/categories';
 import { DomainError } from '#domain/errors';
 import { fromWgs84 } from '#geo/datum';
 import type { Area } from '#geo/areas';
-import { areasInForce, locate as locatePoint } from '#flows/areas';
+import { areasInForce } from '#flows/areas';
+import { place, searchBuildings } from '#flows/places';
+import { basemapOf } from '#flows/basemap';
+import type { Building } from '#geo/places';
 import type { Handler } from '#http/handler';
 
 const gcj = (p: { lat: number; lng: number }) => ({ ...fromWgs84(p, 'gcj02'), datum: 'gcj02' as const });
@@ -46,7 +49,7 @@ export const list: Handler<'areas.list'> = async ({ query }) => {
 export const locate: Handler<'areas.locate'> = async ({ query }) => {
   let found;
   try {
-    found = await locatePoint({ lat: query.lat, lng: query.lng }, query.datum ?? 'gcj02');
+    found = await place({ lat: query.lat, lng: query.lng }, query.datum ?? 'gcj02', query.accuracy);
   } catch (e) {
     // API.md: locate answers 404 outside_service_area (a report there is a 400).
     if (e instanceof DomainError && e.code === 'outside_service_area') throw new DomainError(e.code, e.message, e.details, 404);
@@ -63,6 +66,36 @@ export const locate: Handler<'areas.locate'> = async ({ query }) => {
       station: ref(l.station),
       routing: found.mode,
       ...(found.mode === 'nearest' ? { distanceMeters: found.meters } : {}),
+      building: found.building ? { ...buildingOut(found.building), meters: found.buildingMeters } : null,
+      label: found.label,
+      boundary: found.boundary ? { meters: found.boundary.meters, grid: ref(found.boundary.grid) } : null,
+      confirm: found.confirm ? { reason: found.confirm.reason, candidates: found.confirm.candidates.map(buildingOut) } : null,
     },
   };
 };
+
+/** A building of the register as clients see it (its point in GCJ-02). */
+const buildingOut = (b: Building) => ({
+  id: b.id,
+  name: b.name,
+  estate: b.estate,
+  number: b.number,
+  address: b.address,
+  label: b.label,
+  units: b.units,
+  floors: b.floors,
+  location: gcj(b.point),
+});
+
+export const buildings: Handler<'areas.buildings'> = async ({ query }) => {
+  const found = await searchBuildings(query.q, { ...(query.communityId ? { communityId: query.communityId } : {}), ...(query.gridId ? { gridId: query.gridId } : {}) }, query.limit);
+  return {
+    body: { items: found.map((v) => ({ ...buildingOut(v.building), grid: ref(v.grid), community: ref(v.community) })), cursor: null },
+    headers: { 'cache-control': 'public, max-age=300' },
+  };
+};
+
+export const basemap: Handler<'areas.basemap'> = async ({ query }) => ({
+  body: await basemapOf(query.bbox ?? null),
+  headers: { 'cache-control': 'public, max-age=300' },
+});

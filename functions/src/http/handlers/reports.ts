@@ -1,6 +1,7 @@
 /** Report endpoints: each is one call into the flows, then the viewer's view of the result. */
 import * as flows from '#flows/reports';
 import { fileReport } from '#flows/filing';
+import { duplicatesOf, firstThumb } from '#flows/duplicates';
 import { myReports, nearby as nearbyReports, openReport, recordPersonalRead, revealPhone as reveal } from '#flows/report-reads';
 import type { UserRecord } from '#flows/identity';
 import { publicSummary, reportView, summary } from '#http/views';
@@ -36,7 +37,29 @@ export const nearby: Handler<'reports.nearby'> = async ({ user, query }) => {
   const now = new Date();
   return {
     body: {
-      items: items.map(({ report, meters, mayOpen }) => ({ ...(mayOpen ? summary(report, user, tree, now) : publicSummary(report, now)), distanceMeters: Math.round(meters), following: false })),
+      items: await Promise.all(
+        items.map(async ({ report, meters, mayOpen, sameBuilding }) => ({
+          ...(mayOpen ? summary(report, user, tree, now) : publicSummary(report, now)),
+          distanceMeters: Math.round(meters),
+          sameBuilding,
+          thumbUrl: await firstThumb(report, now),
+          following: false,
+        })),
+      ),
+      cursor: null,
+    },
+  };
+};
+
+/** Merge candidates (staff): same building first, then nearest. */
+export const duplicates: Handler<'reports.duplicates'> = async ({ user, params }) => {
+  const now = new Date();
+  const { items: found, tree } = await duplicatesOf(user, params.id);
+  return {
+    body: {
+      items: await Promise.all(
+        found.map(async ({ report, meters, sameBuilding }) => ({ ...summary(report, user, tree, now), meters: Math.round(meters), sameBuilding, thumbUrl: await firstThumb(report, now) })),
+      ),
       cursor: null,
     },
   };

@@ -8,6 +8,7 @@ import type { ReportRecord } from '#domain/report';
 import { ROLE_NAMES } from '#domain/roles';
 import { fromWgs84 } from '#geo/datum';
 import { areaStats, exportReports, heatmap as heat } from '#flows/stats';
+import { repeatsIn } from '#flows/repeats';
 import type { Handler } from '#http/handler';
 
 export const stats: Handler<'stats.stats'> = async ({ user, query }) => ({ body: await areaStats(user, query) });
@@ -65,3 +66,10 @@ export const exportCsv: Handler<'stats.exportCsv'> = async ({ user, query }) => 
     },
   };
 };
+
+export const repeats: Handler<'stats.repeats'> = async ({ user, query }) => ({
+  body: {
+    items: (await repeatsIn(user, query.areaId, new Date(), query.limit)).map((r) => ({ ...r, categoryName: CATEGORIES.find((c) => c.code === r.category)?.name ?? r.category })),
+    cursor: null,
+  },
+});
