@@ -70,7 +70,9 @@ export function BuildingPicker({ onChoose, onClose }: BuildingPickerProps) {
   }, [q, attempt]);
 
   const communities = useAsync(() => api.communities().then((r) => r.items), []);
-  const communityId = step.kind === 'estates' || step.kind === 'buildings' ? step.community.id : null;
+  // kept while 单元 / 楼层 are asked, so going back does not load the community again
+  const browse = step.kind === 'unit' || step.kind === 'floor' ? step.from : step;
+  const communityId = browse && (browse.kind === 'estates' || browse.kind === 'buildings') ? browse.community.id : null;
   const ofCommunity = useAsync(() => (communityId ? api.buildings({ communityId, limit: 100 }).then((r) => r.items) : Promise.resolve([])), [communityId]);
   const estates = useMemo(() => [...new Set((ofCommunity.data ?? []).map((b) => b.estate || '其他楼栋'))], [ofCommunity.data]);
 
@@ -102,7 +104,9 @@ export function BuildingPicker({ onChoose, onClose }: BuildingPickerProps) {
         </List>
       );
   } else if (step.kind === 'communities') {
-    status = communities.error ? `社区列表加载失败：${communities.error}` : communities.loading ? '正在加载社区…' : '请选择社区';
+    if (communities.error) status = `社区列表加载失败：${communities.error}`;
+    else if (communities.loading) status = '正在加载社区…';
+    else status = communities.data?.length ? '请选择社区' : '还没有社区数据，请用搜索或地图';
     body = communities.data ? (
       <List label='社区'>
         {communities.data.map((c) => (

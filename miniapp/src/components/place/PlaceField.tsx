@@ -23,9 +23,11 @@ export const placeText = (p: ConfirmedPlace) => `${p.label}${p.unit ? ` ${p.unit
 export function PlaceField({ place, children }: { place: UsePlace; children?: ReactNode }) {
   const { state } = place;
   const [mode, setMode] = useState<Mode>(null);
-  // no place and no map open: the picker is the way forward, so it shows by itself
+  // no place and no map open: the picker is the way forward, so it shows by itself; once a place
+  // is confirmed the picker has done its job (the map stays open: a second tap may refine it)
   useEffect(() => {
     if (state.step === 'none' && mode === null) setMode('picker');
+    if (state.step === 'ok' && mode === 'picker') setMode(null);
   }, [state.step]);
 
   const toggle = (m: Exclude<Mode, null>) => setMode((cur) => (cur === m ? null : m));
