@@ -65,6 +65,9 @@ const EXPECT: Record<string, Row> = {
   'GET /v1/categories': anyone(OK),
   'GET /v1/areas': anyone(OK),
   'GET /v1/areas/locate': anyone(OK),
+  'GET /v1/areas/basemap': anyone(OK),
+  'GET /v1/buildings': anyone(OK),
+  'GET /v1/buildings/repeats': by(403, 403, io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403)),
   // WeChat's message push: only with the push token's signature (these requests are unsigned)
   'GET /v1/wechat/events': anyone(403),
   'POST /v1/wechat/events': anyone(403),
@@ -86,6 +89,8 @@ const EXPECT: Record<string, Row> = {
   // reporter, followers, staff of its areas
   'GET /v1/reports/{id}': everyone(io(OK, 403)),
   // inside = a report the resident may join, outside = one hidden by moderation
+  // merge candidates: staff of the report's areas
+  'GET /v1/reports/{id}/duplicates': staffOnly(io(OK, 403)),
   'POST /v1/reports/{id}/follow': by(io(OK, REFUSED), 403, 403, 403, 403, 403),
   // the action is `remind`: grid_leader and dispatcher of the report's areas (the transition table)
   'POST /v1/reports/{id}/actions': by(403, 403, io(OK, 403), 403, io(OK, 403), 403),
@@ -186,6 +191,9 @@ const REQUEST: Record<string, (caller: Caller, scope: Scope) => Req> = {
   'GET /v1/categories': () => ({ path: '/v1/categories' }),
   'GET /v1/areas': () => ({ path: '/v1/areas?level=grid' }),
   'GET /v1/areas/locate': () => ({ path: `/v1/areas/locate?lat=${fx.locIn.lat}&lng=${fx.locIn.lng}` }),
+  'GET /v1/areas/basemap': () => ({ path: '/v1/areas/basemap' }),
+  'GET /v1/buildings': () => ({ path: '/v1/buildings?q=snhy' }),
+  'GET /v1/buildings/repeats': (c, s) => ({ path: `/v1/buildings/repeats?areaId=${s === 'in' && c in fx.areas ? ownArea(c as Role) : s === 'in' ? STREET_IN : STREET_OUT}` }),
   'GET /v1/wechat/events': () => ({ path: '/v1/wechat/events?signature=0123456789abcdef&timestamp=1767225600&nonce=42&echostr=hello' }),
   'POST /v1/wechat/events': () => ({
     path: '/v1/wechat/events?signature=0123456789abcdef&timestamp=1767225600&nonce=42',
@@ -216,6 +224,7 @@ const REQUEST: Record<string, (caller: Caller, scope: Scope) => Req> = {
   }),
   'GET /v1/reports': () => ({ path: '/v1/reports?scope=mine&limit=100' }),
   'GET /v1/reports/{id}': (c, s) => ({ path: `/v1/reports/${s === 'in' ? fx.A : c === 'resident' ? fx.A2 : fx.B}` }),
+  'GET /v1/reports/{id}/duplicates': (c, s) => ({ path: `/v1/reports/${s === 'in' ? fx.A : c === 'resident' ? fx.A2 : fx.B}/duplicates` }),
   'POST /v1/reports/{id}/follow': (c, s) => ({ path: `/v1/reports/${s === 'in' ? fx.AF : c === 'resident' ? fx.H : fx.B}/follow`, body: {} }),
   'POST /v1/reports/{id}/actions': (c, s) => ({ path: `/v1/reports/${s === 'in' ? fx.A : c === 'resident' ? fx.A2 : fx.B}/actions`, body: { action: 'remind' } }),
   'POST /v1/reports/{id}/reveal-phone': (c, s) => ({ path: `/v1/reports/${s === 'in' ? fx.A : c === 'resident' ? fx.A2 : fx.B}/reveal-phone` }),
@@ -245,9 +254,15 @@ const REQUEST: Record<string, (caller: Caller, scope: Scope) => Req> = {
  * What a resident may see of a report they cannot open (API.md: nearby is for "我也遇到"; GET
  * /v1/reports/{id} is for the reporter, followers and staff): what kind of hazard, its state and
  * how far, the public grid it is in and its clock — never the description, address, exact
- * location, photos, reporter, handler or rating.
+ * location, the photos' full images, reporter, handler or rating.
  */
-const OTHERS_REPORT_FIELDS = ['id', 'category', 'categoryName', 'status', 'statusName', 'distanceMeters', 'following', 'followerCount', 'createdAt', 'grid', 'dueAt', 'overdue', 'dueSoon'];
+/**
+ * …and what tells a neighbour it is the same hazard (issue 13, duplicates by building): the
+ * building (never the unit), the place label, whether it is in the same building, and the first
+ * photo that passed WeChat's check, as a short-lived thumbnail link.
+ */
+const SAME_HAZARD_FIELDS = ['building', 'placeLabel', 'sameBuilding', 'thumbUrl'];
+const OTHERS_REPORT_FIELDS = ['id', 'category', 'categoryName', 'status', 'statusName', 'distanceMeters', 'following', 'followerCount', 'createdAt', 'grid', 'dueAt', 'overdue', 'dueSoon', ...SAME_HAZARD_FIELDS];
 
 type Item = Record<string, any>;
 const FILTER: Record<string, (caller: Role, scope: Scope, items: Item[]) => string[]> = {
