@@ -14,6 +14,7 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '../../functions/local/stack.ts';
+import { toWgs84 } from '../../functions/src/geo/datum.ts';
 import { H5_DIR } from './build-h5.ts';
 import { launch, phone, type Phone } from './support.ts';
 import { Api } from '../support/stack.ts';
@@ -76,8 +77,10 @@ afterAll(async () => {
 
 describe('the closed loop in the browser', () => {
   it('resident reports with a photo, the grid worker resolves, the grid leader closes, the resident rates', async () => {
-    // who will handle it: the default point of the h5 app is the first grid's centroid
+    // who will handle it: the resident's phone is in the first grid, at its centroid (the
+    // browser reports WGS-84; the API's centroid is GCJ-02)
     const firstGrid = (await api.get('/v1/areas?level=grid')).json.items[0];
+    const at = toWgs84(firstGrid.centroid, 'gcj02');
     const users = (await api.get('/v1/dev/users')).json.items as Array<{ id: string; role: string; areaIds: string[] }>;
     const worker = users.find((u) => u.role === 'grid_worker' && u.areaIds.includes(firstGrid.id))!;
     const leader = users.find((u) => u.role === 'grid_leader' && u.areaIds.includes(firstGrid.parentId))!;
@@ -86,7 +89,7 @@ describe('the closed loop in the browser', () => {
     const after = await photo('after', 140);
 
     // ---------- resident ----------
-    const resident = await phone(browser, stack.url, 'resident');
+    const resident = await phone(browser, stack.url, 'resident', undefined, { geolocation: { latitude: at.lat, longitude: at.lng, accuracy: 10 }, permissions: ['geolocation'] });
     phones.push(resident);
     const r = resident.page;
     const scripts = new Set<string>();
@@ -276,7 +279,7 @@ describe('the grid leader dispatches from the staff picker', () => {
 });
 
 describe('the dispatch centre in a desktop browser', () => {
-  it('shows KPI cards and every grid on the heat map, without a tile server', async () => {
+  it('shows KPI cards, every grid on the heat map over the vector basemap, and the 重复隐患 list', async () => {
     const centre = await phone(browser, stack.url, 'dispatcher', { width: 1280, height: 800 });
     phones.push(centre);
     const d = centre.page;
@@ -285,6 +288,10 @@ describe('the dispatch centre in a desktop browser', () => {
     await d.locator('.leaflet-overlay-pane path').first().waitFor();
     const grids = (await api.get('/v1/stats/heatmap', 'u-dp-yuehai')).json.features.length;
     expect(await d.locator('.leaflet-overlay-pane path').count()).toBe(grids);
+    // over a real basemap: the vector roads with their names (no tile server locally)
+    await d.locator('.wsb-label--road').first().waitFor({ state: 'attached' });
+    expect(await d.locator('.wsb-label--grid').count()).toBeGreaterThan(0);
+    await byTestId(d, 'repeats').or(d.getByText('90 天内没有重复发生的隐患')).waitFor();
     expect(await byTestId(d, 'kpis').textContent()).toContain('满意率');
     await centre.shot('dashboard');
     expect(centre.errors).toEqual([]);

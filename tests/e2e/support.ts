@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const ARTIFACTS = resolve(dirname(fileURLToPath(import.meta.url)), 'artifacts');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -26,13 +26,19 @@ export interface Phone {
   page: Page;
   /** console errors and uncaught page errors seen so far */
   errors: string[];
-  shot(name: string): Promise<string>;
+  /** a screenshot of the whole page; `{ screen: true }`: only what is on the phone's screen now */
+  shot(name: string, opts?: { screen?: boolean }): Promise<string>;
 }
 
 let shotNo = 0;
 
-export async function phone(browser: Browser, baseURL: string, name: string, viewport = { width: 375, height: 667 }): Promise<Phone> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL });
+/**
+ * A browser context as one person's phone. `options` adds to the defaults, e.g. where the phone
+ * is: `{ geolocation: { latitude, longitude, accuracy }, permissions: ['geolocation'] }` (WGS-84,
+ * as a real phone's browser reports it); without the permission the page's request is refused.
+ */
+export async function phone(browser: Browser, baseURL: string, name: string, viewport = { width: 375, height: 667 }, options: BrowserContextOptions = {}): Promise<Phone> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', baseURL, ...options });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -44,8 +50,13 @@ export async function phone(browser: Browser, baseURL: string, name: string, vie
     context,
     page,
     errors,
-    async shot(label: string) {
+    async shot(label: string, opts: { screen?: boolean } = {}) {
       const file = join(ARTIFACTS, `${String(++shotNo).padStart(2, '0')}-${name}-${label}.png`);
+      if (opts.screen) {
+        await page.waitForTimeout(350);
+        await page.screenshot({ path: file });
+        return file;
+      }
       // Taro's h5 pages scroll inside their own container, so a "full page" shot would stop at
       // the fold: grow the window to the page's height for the picture, then put it back.
       await page.waitForTimeout(350); // let toasts and sheets finish animating

@@ -14,7 +14,7 @@ import type * as Leaflet from 'leaflet';
 import { useBasemap } from '../../lib/basemap';
 import { role } from '../../lib/a11y';
 import type { LatLng } from '../../lib/types';
-import { drawVectorBasemap, tileLayer, trackLabelZoom } from './vector';
+import { drawVectorBasemap, LAND, tileLayer, trackLabelZoom } from './vector';
 
 export interface MapPolygon {
   id: string;
@@ -67,6 +67,8 @@ export function BaseMap({ label, polygons = [], marker = null, accuracy = null, 
           if (disposed || !el) return;
           const lib = ((mod as { default?: typeof Leaflet }).default ?? mod) as typeof Leaflet;
           const m = lib.map(el, { zoomControl: true, attributionControl: false, zoomSnap: 0.25, maxZoom: 19 });
+          // the land colour under the vector basemap (leaflet.css would paint its own grey)
+          el.style.background = LAND;
           m.on('click', (e: Leaflet.LeafletMouseEvent) => handlers.current.onPick?.({ lat: e.latlng.lat, lng: e.latlng.lng }));
           trackLabelZoom(m);
           // e2e tests read the map from its container to project a road onto the screen

@@ -41,7 +41,7 @@ const segLength = (a: LatLng, b: LatLng) => Math.hypot((b.lat - a.lat) * M_PER_D
  */
 export function alongLine(line: LatLng[], fraction = 0.5): { at: LatLng; angle: number } | null {
   if (line.length < 2) return line[0] ? { at: line[0], angle: 0 } : null;
-  const total = line.slice(1).reduce((s, p, i) => s + segLength(line[i]!, p), 0);
+  const total = lineMeters(line);
   let left = total * fraction;
   for (let i = 1; i < line.length; i++) {
     const a = line[i - 1]!;
@@ -61,12 +61,15 @@ export function alongLine(line: LatLng[], fraction = 0.5): { at: LatLng; angle: 
   return null;
 }
 
+/** A line's length in metres. */
+export const lineMeters = (l: LatLng[]) => l.slice(1).reduce((s, p, i) => s + segLength(l[i]!, p), 0);
+
 /** The longest line of a (Multi)LineString: the one a road's name goes on. */
 export function longestLine(lines: LatLng[][]): LatLng[] {
   let best: LatLng[] = [];
   let bestLen = -1;
   for (const l of lines) {
-    const len = l.slice(1).reduce((s, p, i) => s + segLength(l[i]!, p), 0);
+    const len = lineMeters(l);
     if (len > bestLen) {
       best = l;
       bestLen = len;

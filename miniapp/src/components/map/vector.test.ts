@@ -17,7 +17,7 @@ const BASEMAP: Basemap = {
   buildings: {
     type: 'FeatureCollection',
     features: [
-      { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[113.936, 22.541], [113.9362, 22.541], [113.9362, 22.5412], [113.936, 22.5412], [113.936, 22.541]]] }, properties: { id: 'b1', name: '3栋', label: '深南花园 3栋' } },
+      { type: 'Feature', geometry: { type: 'Polygon', coordinates: [[[113.936, 22.541], [113.9362, 22.541], [113.9362, 22.5412], [113.936, 22.5412], [113.936, 22.541]]] }, properties: { id: 'b1', name: '深南花园 3栋', label: '粤海街道 科技园社区 深南花园 3栋' } },
       { type: 'Feature', geometry: { type: 'Point', coordinates: [113.937, 22.542] }, properties: { id: 'b2', name: '5栋', label: '深南花园 5栋' } },
     ],
   },
@@ -61,11 +61,13 @@ describe('the vector basemap', () => {
     trackLabelZoom(map);
     drawVectorBasemap(L, map, BASEMAP);
     const text = (kind: string) => [...el.querySelectorAll(`.wsb-label--${kind}`)].map((n) => n.textContent);
-    expect(text('road')).toEqual(['深南大道', '科苑路']);
+    // the ~1 km 深南大道 is named every ~300 m, the ~1.1 km 科苑路 too
+    expect(text('road')).toEqual(['深南大道', '深南大道', '深南大道', '科苑路', '科苑路', '科苑路']);
     expect(text('building')).toEqual(['3栋', '5栋']);
     expect(text('grid')).toEqual(['科技园第1网格']);
     // the north-south road's name runs along it
-    const [eastWest, northSouth] = [...el.querySelectorAll('.wsb-label--road')].map((n) => n.getAttribute('style') ?? '');
+    const styles = [...el.querySelectorAll('.wsb-label--road')].map((n) => n.getAttribute('style') ?? '');
+    const [eastWest, northSouth] = [styles[0]!, styles[3]!];
     expect(eastWest).not.toContain('rotate');
     expect(northSouth).toMatch(/rotate\(-90\.0deg\)/);
     expect(el.classList.contains('wsb-map--near')).toBe(false);

@@ -8,7 +8,7 @@
  * pin sits on top of them), the labels above it but deaf to taps (they never swallow a map tap).
  */
 import type * as Leaflet from 'leaflet';
-import { alongLine, labelPoint, linesOf, longestLine, ringsOf } from './geo';
+import { alongLine, labelPoint, lineMeters, linesOf, longestLine, ringsOf } from './geo';
 import type { Basemap } from '../../lib/types';
 
 /** The land colour (also the map container's background in app.css, .map). */
@@ -18,6 +18,7 @@ const BUILDING = { fill: '#ddd5cb', stroke: '#bfb3a5' };
 const GRID = { stroke: '#5b7db1' };
 
 export const PANES = { shapes: 'wsbShapes', labels: 'wsbLabels' } as const;
+const ROAD_LABEL_SPACING_M = 300;
 /** Zoom from which building names show (they crowd each other further out). */
 export const BUILDING_LABEL_ZOOM = 17;
 
@@ -87,14 +88,22 @@ export function drawVectorBasemap(L: typeof Leaflet, map: Leaflet.Map, basemap: 
     }
   }
 
+  // a long road is named every ~ROAD_LABEL_SPACING_M, as on a printed map, so its name is in
+  // view wherever the map is panned (the short ones once, at their middle)
   for (const { f, lines } of roads) {
     if (!f.properties.name) continue;
-    const spot = alongLine(longestLine(lines), 0.5);
-    if (spot) group.addLayer(label(L, [spot.at.lat, spot.at.lng], f.properties.name, 'road', spot.angle));
+    const line = longestLine(lines);
+    const count = Math.max(1, Math.floor(lineMeters(line) / ROAD_LABEL_SPACING_M));
+    for (let k = 0; k < count; k++) {
+      const spot = alongLine(line, (k + 0.5) / count);
+      if (spot) group.addLayer(label(L, [spot.at.lat, spot.at.lng], f.properties.name, 'road', spot.angle));
+    }
   }
   for (const f of basemap.buildings.features) {
     const at = labelPoint(f.geometry);
-    if (at && f.properties.name) group.addLayer(label(L, [at.lat, at.lng], f.properties.name, 'building'));
+    // "深南花园 3栋" → "3栋": neighbours share the estate, the number is what tells them apart
+    const name = f.properties.name?.split(/\s+/).pop();
+    if (at && name) group.addLayer(label(L, [at.lat, at.lng], name, 'building'));
   }
   for (const f of basemap.grids.features) {
     const at = labelPoint(f.geometry);

@@ -62,7 +62,7 @@ describe('BuildingPicker', () => {
     const onChoose = vi.fn();
     render(<BuildingPicker onChoose={onChoose} />);
     fireEvent.click(await screen.findByRole('button', { name: '科技园社区' }));
-    expect(ofCommunity).toHaveBeenCalledWith({ communityId: 'c-kjy', limit: 100 });
+    expect(ofCommunity).toHaveBeenCalledWith({ communityId: 'c-kjy', limit: 500 });
     fireEvent.click(await screen.findByRole('button', { name: '深南花园，2 栋' }));
     expect(screen.getByTestId('picker-status').textContent).toBe('深南花园：请选择楼栋');
     fireEvent.click(screen.getByRole('button', { name: /^3栋/ }));

@@ -10,6 +10,7 @@ import { api, messageOf } from '../../lib/api';
 import { role } from '../../lib/a11y';
 import { useAsync } from '../../lib/useAsync';
 import type { AreaItem, BuildingItem } from '../../lib/types';
+import { numberInEstate } from './PlaceConfirm';
 
 export interface BuildingPickerProps {
   onChoose: (b: BuildingItem, unit: string | null, floor: number | null) => void;
@@ -73,7 +74,7 @@ export function BuildingPicker({ onChoose, onClose }: BuildingPickerProps) {
   // kept while 单元 / 楼层 are asked, so going back does not load the community again
   const browse = step.kind === 'unit' || step.kind === 'floor' ? step.from : step;
   const communityId = browse && (browse.kind === 'estates' || browse.kind === 'buildings') ? browse.community.id : null;
-  const ofCommunity = useAsync(() => (communityId ? api.buildings({ communityId, limit: 100 }).then((r) => r.items) : Promise.resolve([])), [communityId]);
+  const ofCommunity = useAsync(() => (communityId ? api.buildings({ communityId, limit: 500 }).then((r) => r.items) : Promise.resolve([])), [communityId]);
   const estates = useMemo(() => [...new Set((ofCommunity.data ?? []).map((b) => b.estate || '其他楼栋'))], [ofCommunity.data]);
 
   /** A building is chosen: ask 单元 and 楼层 when the register knows them, else it is done. */
@@ -85,7 +86,8 @@ export function BuildingPicker({ onChoose, onClose }: BuildingPickerProps) {
   };
   const pickUnit = (b: BuildingItem, unit: string | null, from: Browse | null) => (b.floors ? setStep({ kind: 'floor', building: b, unit, from }) : onChoose(b, unit, null));
 
-  const buildingHint = (b: BuildingItem) => [b.community?.name, b.address].filter(Boolean).join(' · ');
+  // the label already names the street, community and estate: the hint says who looks after it
+  const buildingHint = (b: BuildingItem) => (b.grid ? `${b.grid.name}负责` : '');
 
   // what the screen reader hears after each change (and what everyone sees)
   const searching = !!q && step.kind !== 'unit' && step.kind !== 'floor';
@@ -134,7 +136,7 @@ export function BuildingPicker({ onChoose, onClose }: BuildingPickerProps) {
           {items
             .filter((b) => (b.estate || '其他楼栋') === step.estate)
             .map((b) => (
-              <Choice key={b.id} label={b.name} hint={b.address} onTap={() => pick(b)} testId='building-option' />
+              <Choice key={b.id} label={numberInEstate(b)} hint={b.label} onTap={() => pick(b)} testId='building-option' />
             ))}
         </List>
       );

@@ -17,7 +17,11 @@ export interface PlaceConfirmProps {
   onAcceptPoint: () => void;
 }
 
-export const buildingName = (b: Pick<Building, 'estate' | 'name'>) => [b.estate, b.name].filter(Boolean).join(' ');
+/** "深南花园 3栋": the register's name already says the estate; an older one may give "3栋" alone. */
+export const buildingName = (b: Pick<Building, 'estate' | 'name'>) => (!b.estate || b.name.startsWith(b.estate) ? b.name : `${b.estate} ${b.name}`);
+
+/** "3栋" inside its estate's list (the estate is the list's heading). */
+export const numberInEstate = (b: Pick<Building, 'estate' | 'name'>) => (b.estate && b.name.startsWith(b.estate) ? b.name.slice(b.estate.length).trim() || b.name : b.name);
 
 export function PlaceConfirm({ located, accuracy, fromMap, onChoose, onNone, onAcceptPoint }: PlaceConfirmProps) {
   const confirm = located.confirm;
