@@ -14,6 +14,12 @@
  * S3 is not counted). heapMB: what the loaded index keeps alive, measured after a full GC as the
  * growth of heapUsed + arrayBuffers (the packed arrays live outside the V8 heap proper, so
  * heapUsed alone would flatter it).
+ *
+ * With buildings loaded: a register of BUILDINGS footprints (tests/bench/synthetic-buildings.ts)
+ * is indexed (geo/places PlaceIndex) and held, then the grid lookups are timed again
+ * (lookupsPerSecWithBuildings) and the building lookup locate does per request — the nearest
+ * building within 30 m — is timed on the same points (buildingLookupsPerSec), against a naive
+ * scan over every building's box (buildingRatioVsNaive); the two must agree.
  * Last line of stdout: one JSON object.
  */
 import v8 from 'node:v8';
@@ -23,6 +29,8 @@ import { syntheticCity } from '../support/synthetic-city.ts';
 import { buildGridIndex, EDGE_TOLERANCE_DEG, loadIndex, serializeIndex } from '../../functions/src/geo/spatial-index.ts';
 import type { GridIndex } from '../../functions/src/geo/spatial-index.ts';
 import type { Area, AreaGeometry, LinearRing, Position } from '../../functions/src/geo/areas.ts';
+import { footprintMeters, PlaceIndex, type Building } from '../../functions/src/geo/places.ts';
+import { syntheticBuildings } from './synthetic-buildings.ts';
 
 const GRIDS = Number(process.env.GRIDS ?? 20_000);
 const BEATS = Number(process.env.BEATS ?? 1_250);
@@ -30,6 +38,8 @@ const SEED = Number(process.env.SEED ?? 20_240_601);
 const POINTS = Number(process.env.POINTS ?? 1_000_000);
 const NAIVE_POINTS = Number(process.env.NAIVE_POINTS ?? 20_000);
 const ROUNDS = 3;
+const BUILDINGS = Number(process.env.BUILDINGS ?? 200_000);
+const BUILDING_METERS = 30;
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
@@ -246,6 +256,62 @@ function main(): void {
   const ratioVsNaive = productionRate / naiveRate;
   console.log(`ratios: ${ratioVsPlain.toFixed(2)}× plain, ${ratioVsNaive.toFixed(1)}× naive`);
 
+  // ---- with buildings loaded ----
+  t = performance.now();
+  const buildings = syntheticBuildings(index, city.bounds, BUILDINGS, SEED + 1);
+  const places = new PlaceIndex({ buildings, roads: [] });
+  console.log(`register: ${fmt(buildings.length)} building footprints, indexed in ${fmt(performance.now() - t)} ms`);
+  const withBuildingsRate = rate(subjects, 'production', pts, POINTS);
+  // points near buildings: each building's corner pushed out by up to 40 m, so hits and misses mix
+  const M = (6371008.8 * Math.PI) / 180;
+  const bpts = new Float64Array(POINTS * 2);
+  for (let i = 0; i < POINTS; i++) {
+    const b = buildings[Math.floor(rnd() * buildings.length)]!;
+    bpts[2 * i] = b.point.lng + ((rnd() - 0.5) * 120) / (M * Math.cos((b.point.lat * Math.PI) / 180));
+    bpts[2 * i + 1] = b.point.lat + ((rnd() - 0.5) * 120) / M;
+  }
+  const q = { lat: 0, lng: 0 };
+  const nearestOf = (i: number): string | null => {
+    q.lng = bpts[2 * i]!;
+    q.lat = bpts[2 * i + 1]!;
+    return places.nearest(q, BUILDING_METERS)[0]?.building.id ?? null;
+  };
+  const naiveNearest = (i: number): string | null => {
+    const p = { lng: bpts[2 * i]!, lat: bpts[2 * i + 1]! };
+    let best: Building | null = null;
+    let bestM = BUILDING_METERS;
+    for (const b of buildings) {
+      const m = footprintMeters(b.footprint!, p);
+      if (m < bestM || (m === bestM && best !== null && b.id < best.id) || (m === bestM && best === null)) {
+        best = b;
+        bestM = m;
+      }
+    }
+    return best?.id ?? null;
+  };
+  const NAIVE_B = Math.min(2_000, POINTS);
+  let bDisagree = 0;
+  let bHits = 0;
+  for (let i = 0; i < NAIVE_B; i++) {
+    const a1 = nearestOf(i);
+    if (a1 !== naiveNearest(i)) bDisagree++;
+    if (a1 !== null) bHits++;
+  }
+  const timeB = (f: (i: number) => string | null, n: number): number => {
+    for (let i = 0; i < Math.min(n, 20_000); i++) f(i);
+    let best = Infinity;
+    for (let r = 0; r < ROUNDS; r++) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) f(i);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return (n / best) * 1000;
+  };
+  const buildingRate = timeB(nearestOf, POINTS);
+  const buildingNaiveRate = timeB(naiveNearest, 200);
+  console.log(`with the register loaded: grid lookups ${fmt(withBuildingsRate)}/s; nearest building within ${BUILDING_METERS} m ${fmt(buildingRate)}/s (${((100 * bHits) / NAIVE_B).toFixed(0)} % hits), naive scan ${fmt(buildingNaiveRate)}/s; ${bDisagree} disagreements in ${fmt(NAIVE_B)}`);
+  if (bDisagree !== 0) process.exitCode = 1;
+
   console.log(
     JSON.stringify({
       bench: 'routing',
@@ -259,6 +325,11 @@ function main(): void {
       naiveLookupsPerSec: Math.round(naiveRate),
       buildMs: Math.round(buildMs),
       identicalAnswers: disagree === 0,
+      buildings: buildings.length,
+      lookupsPerSecWithBuildings: Math.round(withBuildingsRate),
+      buildingLookupsPerSec: Math.round(buildingRate),
+      buildingRatioVsNaive: Number((buildingRate / buildingNaiveRate).toFixed(1)),
+      buildingAnswersIdentical: bDisagree === 0,
     }),
   );
   if (disagree !== 0) process.exitCode = 1;

@@ -108,16 +108,94 @@ function polygonsOf(g: AreaGeometry): LinearRing[][] {
   return g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
 }
 
+/**
+ * The cell table answering "the building within CELL_RADIUS_M" with one cell: cells of about
+ * CELL_M metres, each listing every building whose box, widened by CELL_RADIUS_M, touches it.
+ * Locate asks this on every request (and a city holds hundreds of thousands of buildings), so it
+ * reads one short list instead of walking a tree. At most MAX_CELLS cells: a wider city gets
+ * wider cells.
+ */
+const CELL_M = 64;
+const CELL_RADIUS_M = 30;
+const MAX_CELLS = 1 << 22;
+
+interface CellTable {
+  x0: number;
+  y0: number;
+  cw: number;
+  ch: number;
+  nx: number;
+  ny: number;
+  /** building indexes of cell c: items[start[c] .. start[c + 1]) */
+  start: Int32Array;
+  items: Int32Array;
+}
+
+function cellTable(boxes: Float64Array, n: number, lat0: number): CellTable | null {
+  if (n === 0) return null;
+  const kx = METRES_PER_DEG * Math.cos((lat0 * Math.PI) / 180);
+  const rx = CELL_RADIUS_M / (kx * 0.99); // degrees of longitude, a hair wide for the latitude spread
+  const ry = CELL_RADIUS_M / METRES_PER_DEG;
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (let i = 0; i < n; i++) {
+    x0 = Math.min(x0, boxes[4 * i]! - rx);
+    y0 = Math.min(y0, boxes[4 * i + 1]! - ry);
+    x1 = Math.max(x1, boxes[4 * i + 2]! + rx);
+    y1 = Math.max(y1, boxes[4 * i + 3]! + ry);
+  }
+  let cw = CELL_M / kx;
+  let ch = CELL_M / METRES_PER_DEG;
+  while (Math.ceil((x1 - x0) / cw) * Math.ceil((y1 - y0) / ch) > MAX_CELLS) {
+    cw *= 2;
+    ch *= 2;
+  }
+  const nx = Math.max(1, Math.ceil((x1 - x0) / cw));
+  const ny = Math.max(1, Math.ceil((y1 - y0) / ch));
+  const counts = new Int32Array(nx * ny + 1);
+  const each = (i: number, f: (c: number) => void) => {
+    const cx0 = Math.floor((boxes[4 * i]! - rx - x0) / cw);
+    const cx1 = Math.min(nx - 1, Math.floor((boxes[4 * i + 2]! + rx - x0) / cw));
+    const cy0 = Math.floor((boxes[4 * i + 1]! - ry - y0) / ch);
+    const cy1 = Math.min(ny - 1, Math.floor((boxes[4 * i + 3]! + ry - y0) / ch));
+    for (let cy = Math.max(0, cy0); cy <= cy1; cy++) for (let cx = Math.max(0, cx0); cx <= cx1; cx++) f(cy * nx + cx);
+  };
+  for (let i = 0; i < n; i++) each(i, (c) => counts[c + 1]!++);
+  for (let c = 0; c < nx * ny; c++) counts[c + 1]! += counts[c]!;
+  const items = new Int32Array(counts[nx * ny]!);
+  const fill = counts.slice();
+  for (let i = 0; i < n; i++) each(i, (c) => (items[fill[c]!++] = i));
+  return { x0, y0, cw, ch, nx, ny, start: counts, items };
+}
+
 /** Metres from a point to a footprint: 0 inside (holes excluded), else to its nearest edge. */
-export function footprintMeters(g: AreaGeometry, p: LatLng): number {
-  const kx = METRES_PER_DEG * Math.cos((p.lat * Math.PI) / 180);
+export function footprintMeters(g: AreaGeometry, p: LatLng, kx = METRES_PER_DEG * Math.cos((p.lat * Math.PI) / 180)): number {
+  if (g.type === 'Polygon') return polygonMeters(g.coordinates, p.lng, p.lat, kx);
   let best = Infinity;
-  for (const rings of polygonsOf(g)) {
-    if (ringContains(rings[0]!, p.lng, p.lat) && !rings.slice(1).some((h) => ringContains(h, p.lng, p.lat))) return 0;
-    for (const ring of rings) for (let i = 1; i < ring.length; i++) best = Math.min(best, segmentMeters(p.lng, p.lat, ring[i - 1]!, ring[i]!, kx, METRES_PER_DEG));
+  for (const rings of g.coordinates) {
+    const m = polygonMeters(rings, p.lng, p.lat, kx);
+    if (m === 0) return 0;
+    if (m < best) best = m;
   }
   return best;
 }
+
+/** One polygon (exterior, then holes): 0 inside, else metres to its nearest edge. No allocation (the hot path of locate). */
+function polygonMeters(rings: LinearRing[], x: number, y: number, kx: number): number {
+  let inside = ringContains(rings[0]!, x, y);
+  for (let h = 1; inside && h < rings.length; h++) if (ringContains(rings[h]!, x, y)) inside = false;
+  if (inside) return 0;
+  let best = Infinity;
+  for (const ring of rings) {
+    for (let i = 1; i < ring.length; i++) {
+      const m = segmentMeters(x, y, ring[i - 1]!, ring[i]!, kx, METRES_PER_DEG);
+      if (m < best) best = m;
+    }
+  }
+  return best;
+}
+
+/** Metres from (x, y) to a point, in the same frame. */
+const pointMeters = (x: number, y: number, px: number, py: number, kx: number): number => Math.hypot((px - x) * kx, (py - y) * METRES_PER_DEG);
 
 function boxOf(positions: Position[]): [number, number, number, number] {
   let minX = Infinity;
@@ -142,6 +220,9 @@ export class PlaceIndex {
   readonly roads: readonly Road[];
   readonly #byId: Map<string, Building>;
   readonly #tree: Flatbush | null;
+  /** each building's box: minX, minY, maxX, maxY */
+  readonly #boxes: Float64Array;
+  readonly #cells: CellTable | null;
   readonly #segments: { road: number; a: Position; b: Position }[] = [];
   readonly #roadTree: Flatbush | null;
 
@@ -149,16 +230,19 @@ export class PlaceIndex {
     this.buildings = [...places.buildings].sort((a, b) => collator.compare(a.estate, b.estate) || collator.compare(a.number, b.number) || (a.id < b.id ? -1 : 1));
     this.roads = places.roads;
     this.#byId = new Map(this.buildings.map((b) => [b.id, b]));
-    if (this.buildings.length === 0) this.#tree = null;
+    const n = this.buildings.length;
+    this.#boxes = new Float64Array(4 * n);
+    this.buildings.forEach((b, i) => this.#boxes.set(b.footprint ? boxOf(polygonsOf(b.footprint).flat(2)) : [b.point.lng, b.point.lat, b.point.lng, b.point.lat], 4 * i));
+    if (n === 0) this.#tree = null;
     else {
-      const tree = new Flatbush(this.buildings.length);
-      for (const b of this.buildings) {
-        const [x0, y0, x1, y1] = b.footprint ? boxOf(polygonsOf(b.footprint).flat(2)) : [b.point.lng, b.point.lat, b.point.lng, b.point.lat];
-        tree.add(x0, y0, x1, y1);
-      }
+      const tree = new Flatbush(n);
+      for (let i = 0; i < n; i++) tree.add(this.#boxes[4 * i]!, this.#boxes[4 * i + 1]!, this.#boxes[4 * i + 2]!, this.#boxes[4 * i + 3]!);
       tree.finish();
       this.#tree = tree;
     }
+    const lats = this.buildings.map((b) => b.point.lat);
+    // the table's cells are sized at the latitude farthest from the equator (narrowest degrees)
+    this.#cells = cellTable(this.#boxes, n, lats.reduce((m, y) => (Math.abs(y) > Math.abs(m) ? y : m), 0));
     places.roads.forEach((r, road) => {
       for (const line of r.lines) for (let i = 1; i < line.length; i++) this.#segments.push({ road, a: line[i - 1]!, b: line[i]! });
     });
@@ -181,15 +265,46 @@ export class PlaceIndex {
    */
   nearest(p: LatLng, maxMeters: number, limit = 1): NearBuilding[] {
     if (this.#tree === null || !Number.isFinite(p.lat) || !Number.isFinite(p.lng) || !(maxMeters >= 0)) return [];
+    if (limit === 1 && maxMeters <= CELL_RADIUS_M) {
+      const one = this.#nearestInCell(p, maxMeters);
+      return one ? [one] : [];
+    }
     // A degree of longitude is the shorter one here: maxMeters in its degrees bounds the search.
     const kx = METRES_PER_DEG * Math.cos((p.lat * Math.PI) / 180);
     const found: NearBuilding[] = [];
     for (const i of this.#tree.neighbors(p.lng, p.lat, Infinity, maxMeters / kx)) {
       const b = this.buildings[i]!;
-      const meters = b.footprint ? footprintMeters(b.footprint, p) : segmentMeters(p.lng, p.lat, [b.point.lng, b.point.lat], [b.point.lng, b.point.lat], kx, METRES_PER_DEG);
+      const meters = b.footprint ? footprintMeters(b.footprint, p) : pointMeters(p.lng, p.lat, b.point.lng, b.point.lat, kx);
       if (meters <= maxMeters) found.push({ building: b, meters });
     }
     return found.sort((a, b) => a.meters - b.meters || (a.building.id < b.building.id ? -1 : 1)).slice(0, limit);
+  }
+
+  /** `nearest(p, maxMeters, 1)` for maxMeters ≤ CELL_RADIUS_M, from the point's one cell. */
+  #nearestInCell(p: LatLng, maxMeters: number): NearBuilding | null {
+    const t = this.#cells!;
+    const cx = Math.floor((p.lng - t.x0) / t.cw);
+    const cy = Math.floor((p.lat - t.y0) / t.ch);
+    if (cx < 0 || cy < 0 || cx >= t.nx || cy >= t.ny) return null;
+    const c = cy * t.nx + cx;
+    const kx = METRES_PER_DEG * Math.cos((p.lat * Math.PI) / 180);
+    const boxes = this.#boxes;
+    let best = -1;
+    let bestM = maxMeters;
+    for (let k = t.start[c]!; k < t.start[c + 1]!; k++) {
+      const i = t.items[k]!;
+      // the box's distance is a lower bound of the footprint's: skip what cannot win
+      const dx = Math.max(boxes[4 * i]! - p.lng, 0, p.lng - boxes[4 * i + 2]!) * kx;
+      const dy = Math.max(boxes[4 * i + 1]! - p.lat, 0, p.lat - boxes[4 * i + 3]!) * METRES_PER_DEG;
+      if (dx > bestM || dy > bestM) continue;
+      const b = this.buildings[i]!;
+      const m = b.footprint ? footprintMeters(b.footprint, p, kx) : pointMeters(p.lng, p.lat, b.point.lng, b.point.lat, kx);
+      if (m < bestM || (m === bestM && (best === -1 || b.id < this.buildings[best]!.id))) {
+        best = i;
+        bestM = m;
+      }
+    }
+    return best === -1 ? null : { building: this.buildings[best]!, meters: bestM };
   }
 
   /** The road nearest to `p` within `maxMeters`, or null. */
