@@ -38,6 +38,8 @@ export interface Access {
   templates: boolean;
   /** code includes notify/push-queue.ts: may send to the push queue (and is told its URL) */
   pushQueue: boolean;
+  /** code includes flows/basemap.ts: is told the deployment's tile layer */
+  basemap: boolean;
 }
 
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -104,5 +106,6 @@ export function accessOf(spec: FunctionSpec): Access {
     wechatSecret: use.secrets.has('wechat'),
     templates: use.templates,
     pushQueue: use.pushQueue,
+    basemap: use.basemap,
   };
 }

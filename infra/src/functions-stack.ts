@@ -138,6 +138,7 @@ export class FunctionsStack extends Stack {
         // them, so it is not only the senders that need them
         ...(access.templates ? settings.wechatTemplateEnv : {}),
         ...(access.pushQueue ? { PUSH_QUEUE_URL: this.pushQueues.queue.queueUrl } : {}),
+        ...(access.basemap ? settings.mapTileEnv : {}),
       };
       const common: Omit<FunctionProps, 'code' | 'handler'> = {
         runtime: RUNTIME,

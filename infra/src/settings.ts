@@ -13,6 +13,9 @@
  *   wechatTemplates subscribe-message templates as JSON, one entry per kind with its id and
  *                   keyword keys, as functions/src/notify/templates.ts reads WECHAT_TEMPLATES
  *                   (checked here with the same parser, so a bad one fails synth)
+ *   mapTileUrl      the basemap's XYZ tile URL template of GCJ-02 tiles ({z}/{x}/{y}, optional
+ *                   {s}) for H5 and the dashboard, with mapTileAttribution (required with it)
+ *                   and optional mapTileSubdomains; without it clients draw the vector basemap
  *   throttleRate / throttleBurst   HTTP API default route throttling (requests/s)
  *   logRetentionDays               function and access log retention
  *   bundle          false: stub code instead of esbuild bundles (infra tests only)
@@ -32,6 +35,8 @@ export interface Settings {
   wechatAppId?: string;
   /** WECHAT_TEMPLATES -> the checked configuration (JSON); empty when not given */
   wechatTemplateEnv: Record<string, string>;
+  /** MAP_TILE_URL, MAP_TILE_ATTRIBUTION, MAP_TILE_SUBDOMAINS; empty when not given */
+  mapTileEnv: Record<string, string>;
   throttle: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
   bundle: boolean;
@@ -101,6 +106,20 @@ export function readSettings(node: Node): Settings {
     wechatTemplateEnv[TEMPLATES_ENV] = JSON.stringify(parsed);
   }
 
+  const mapTileEnv: Record<string, string> = {};
+  const tileUrl = str(node, 'mapTileUrl');
+  const tileAttribution = str(node, 'mapTileAttribution');
+  if (tileUrl) {
+    if (!/^https:\/\/[^\s]+$/.test(tileUrl) || !['{z}', '{x}', '{y}'].every((p) => tileUrl.includes(p))) {
+      throw new Error(`context mapTileUrl must be an https URL template with {z}, {x} and {y}, got "${tileUrl}"`);
+    }
+    if (!tileAttribution) throw new Error('context mapTileUrl needs mapTileAttribution: the tile provider\'s terms require it on the map');
+    mapTileEnv.MAP_TILE_URL = tileUrl;
+    mapTileEnv.MAP_TILE_ATTRIBUTION = tileAttribution;
+    const sub = str(node, 'mapTileSubdomains');
+    if (sub) mapTileEnv.MAP_TILE_SUBDOMAINS = sub;
+  }
+
   return {
     stage,
     appOrigins,
@@ -109,6 +128,7 @@ export function readSettings(node: Node): Settings {
     alarmEmail: str(node, 'alarmEmail'),
     wechatAppId,
     wechatTemplateEnv,
+    mapTileEnv,
     throttle: {
       rateLimit: int(node, 'throttleRate', stage === 'prod' ? 200 : 50),
       burstLimit: int(node, 'throttleBurst', stage === 'prod' ? 400 : 100),

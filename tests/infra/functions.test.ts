@@ -79,6 +79,23 @@ describe('functions stack', () => {
     expect(() => synth({ wechatAppId: 'not-an-appid' })).toThrow(/AppID/);
   });
 
+  it('tells the basemap code the deployment\'s tile layer, nobody else, and refuses a layer without attribution', () => {
+    const url = 'https://rt{s}.map.example.cn/tiles/{z}/{x}/{y}.png';
+    const w = synth({ mapTileUrl: url, mapTileAttribution: '© 示例地图 GS(2025)0001号', mapTileSubdomains: '0123' });
+    const told: string[] = [];
+    for (const f of w.stacks.functions.functions) {
+      const cfn = f.fn.node.defaultChild as any;
+      const env = (w.templates.functions.findResources('AWS::Lambda::Function')[w.stacks.functions.getLogicalId(cfn)] as any).Properties.Environment.Variables;
+      const mapEnv = Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('MAP_')));
+      expect(mapEnv, f.spec.name).toEqual(f.access.basemap ? { MAP_TILE_URL: url, MAP_TILE_ATTRIBUTION: '© 示例地图 GS(2025)0001号', MAP_TILE_SUBDOMAINS: '0123' } : {});
+      if (f.access.basemap) told.push(f.spec.name);
+    }
+    expect(told).toEqual(['api-areas']);
+    expect(() => synth({ mapTileUrl: url })).toThrow(/mapTileAttribution/);
+    expect(() => synth({ mapTileUrl: 'http://tiles.example.cn/{z}/{x}/{y}.png', mapTileAttribution: 'x' })).toThrow(/https URL template/);
+    expect(() => synth({ mapTileUrl: 'https://tiles.example.cn/tile.png', mapTileAttribution: 'x' })).toThrow(/\{z\}, \{x\} and \{y\}/);
+  });
+
   it('uses log retention by stage', () => {
     const prod = synth({ stage: 'prod' });
     for (const g of Object.values(prod.templates.functions.findResources('AWS::Logs::LogGroup')) as any[]) {
