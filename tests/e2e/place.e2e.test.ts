@@ -3,8 +3,9 @@
  * the browser's geolocation (WGS-84, as a real phone's browser reports it) files the report in
  * the grid under the phone with no map at all; with geolocation refused, nothing can be sent
  * until a building is chosen in the picker; a point ~10 m from a grid boundary asks "是在 … 吗？"
- * first; and the map shows a real basemap — labelled streets and buildings, drawn offline from
- * the seeded demo city — without ever covering the submit button.
+ * first; the map shows a real basemap — labelled streets and buildings, drawn offline from the
+ * seeded demo city — without ever covering the submit button; and staff see a building's
+ * repeated hazards (重复隐患) and merge from a list of duplicates instead of typing an id.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
@@ -297,5 +298,74 @@ describe('the place of a report in the browser', () => {
     const report = await filed(r, 'u-res-wang');
     expect(report.placeLabel).toBe(building.label);
     expect(p.errors).toEqual([]);
+  });
+
+  it('staff see 重复隐患 with the history one tap away, merge from the list of duplicates, and the centre lists the building', async () => {
+    const building = ((await api.get('/v1/buildings?q=snhy&limit=20')).json.items as Building[]).find((b) => b.name === '深南花园 5栋')!;
+    expect(building).toBeTruthy();
+    const users = (await api.get('/v1/dev/users')).json.items as Array<{ id: string; role: string; areaIds: string[] }>;
+    const worker = users.find((u) => u.role === 'grid_worker' && u.areaIds.includes(building.grid.id))!;
+    const ids: string[] = [];
+    for (const [who, text] of [
+      ['u-res-li', '5栋楼道有电动车充电'],
+      ['u-res-zhang', '5栋一楼电动车飞线充电'],
+      ['u-res-wang', '5栋门口电动车整夜充电'],
+    ] as const) {
+      const r = await api.post('/v1/reports', { category: 'ebike_charging', description: text, buildingId: building.id, photos: [], anonymous: false, source: 'app' }, who, { 'Idempotency-Key': randomBytes(8).toString('hex') });
+      expect(r.status).toBe(201);
+      ids.push(r.json.id);
+    }
+    await stack.drainStream();
+    const latest = ids[2]!;
+
+    const gw = await phone(browser, stack.url, 'worker-repeat');
+    phones.push(gw);
+    const w = gw.page;
+    await w.goto('/');
+    await byTestId(w, `user-${worker.id}`).click();
+    await w.waitForURL(/staff\/inbox/);
+    await w.goto(`/#/staff/task/index?id=${encodeURIComponent(latest)}`);
+    const flag = byTestId(w, 'repeat-flag');
+    await flag.waitFor();
+    expect(await flag.textContent()).toContain('本楼 90 天内第 3 次');
+    expect(await byTestId(w, 'place-label').textContent()).toContain(building.label);
+    await w.getByRole('button', { name: /^重复隐患：本楼 90 天内第 3 次/ }).click();
+    const history = w.locator('[data-testid="repeat-history"] [role="button"]');
+    await history.first().waitFor();
+    expect((await history.allTextContents()).map((t) => t.split(' · ')[1]).sort()).toEqual([ids[0], ids[1]].sort());
+    await gw.shot('staff-repeat-flag');
+
+    // the dispatch centre's 重复隐患 list names the building
+    const centre = await phone(browser, stack.url, 'centre-repeats', { width: 1280, height: 800 });
+    phones.push(centre);
+    const d = centre.page;
+    await d.goto('/');
+    await byTestId(d, 'user-u-dp-yuehai').click();
+    const item = d.locator('[data-testid="repeat-item"]', { hasText: building.label });
+    await item.waitFor();
+    expect(await item.textContent()).toContain('90 天内 3 次');
+    await centre.shot('dashboard-repeats');
+
+    // merge: the duplicates come as a list to pick from, the same building's first
+    await w.locator('taro-button-core[data-action="merge"]').click();
+    const options = w.locator('[data-testid="merge-option"]');
+    await options.first().waitFor();
+    // the other two reports of 5栋, then any open one of the kind within 50 m (an earlier test
+    // filed one at 3栋 next door), never this report itself
+    const texts = await options.allTextContents();
+    expect(texts.slice(0, 2).every((t) => t.includes('同一栋楼') && t.includes(building.label))).toBe(true);
+    expect(texts.slice(0, 2).map((t) => t.match(/编号 (\S+)/)![1]).sort()).toEqual([ids[0], ids[1]].sort());
+    expect(texts.slice(2).every((t) => !t.includes('同一栋楼'))).toBe(true);
+    expect(texts.some((t) => t.includes(latest))).toBe(false);
+    await gw.shot('staff-merge-picker');
+    const into = (await options.first().textContent())!.match(/编号 (\S+)/)![1]!;
+    expect([ids[0], ids[1]]).toContain(into);
+    await options.first().click();
+    await w.locator('[data-testid="action-sheet"] taro-button-core', { hasText: '确认合并' }).click();
+    await byTestId(w, 'action-sheet').waitFor({ state: 'detached' });
+    const merged = (await api.get(`/v1/reports/${latest}`, worker.id)).json;
+    expect(merged.status).toBe('merged');
+
+    expect([...gw.errors, ...centre.errors]).toEqual([]);
   });
 });
