@@ -21,6 +21,7 @@
  * Phases: reads first, then every refused write (the snapshots chain: one Scan per cell), then
  * the writes that are allowed (they change state, so they come last).
  */
+import { BUILTIN_CATEGORIES } from '../../functions/src/domain/categories.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type Res, type TestStack } from '../support/stack.ts';
 import { phonePhoto, pointIn, RESIDENT, RESIDENT2, RESIDENT3, WORKER, LEADER, OFFICER, DISPATCHER } from '../support/fixtures.ts';
@@ -107,6 +108,8 @@ const EXPECT: Record<string, Row> = {
   'GET /v1/export/reports.csv': by(403, 403, 403, 403, io(OK, 403), io(OK, 403)),
   // a city-wide import: only an admin of the whole city (this admin has one street)
   'PUT /v1/admin/areas': everyone(403),
+  // the category table is the whole city's too
+  'PUT /v1/admin/categories': everyone(403),
   'GET /v1/admin/moderation': by(403, 403, 403, 403, F, F),
   'POST /v1/admin/moderation/{id}': by(403, 403, 403, 403, io(OK, 403), io(OK, 403)),
   'GET /v1/audit': adminOnly(io(OK, 403)),
@@ -237,6 +240,7 @@ const REQUEST: Record<string, (caller: Caller, scope: Scope) => Req> = {
   'GET /v1/stats/heatmap': (c, s) => ({ path: `/v1/stats/heatmap?areaId=${s === 'in' && c in fx.areas ? ownArea(c as Role) : s === 'in' ? STREET_IN : STREET_OUT}` }),
   'GET /v1/export/reports.csv': (c, s) => ({ path: `/v1/export/reports.csv?areaId=${s === 'in' && c in fx.areas ? ownArea(c as Role) : s === 'in' ? STREET_IN : STREET_OUT}` }),
   'PUT /v1/admin/areas': () => ({ path: '/v1/admin/areas', body: fx.cityImport }),
+  'PUT /v1/admin/categories': () => ({ path: '/v1/admin/categories', body: { expectedVersion: 'builtin', items: BUILTIN_CATEGORIES.map((c) => ({ ...c, safetyQuestion: c.safetyQuestion ?? null })) } }),
   'GET /v1/admin/moderation': () => ({ path: '/v1/admin/moderation?limit=100' }),
   'POST /v1/admin/moderation/{id}': (c, s) => ({ path: `/v1/admin/moderation/${s === 'out' ? fx.Fout : c === 'admin' ? fx.FinAd : fx.FinDp}`, body: { decision: 'approve', note: '内容无问题' } }),
   'GET /v1/audit': (_c, s) => ({ path: `/v1/audit?reportId=${s === 'in' ? fx.A : fx.B}` }),

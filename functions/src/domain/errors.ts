@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'wechat_code_invalid'
   | 'already_bound'
   | 'upstream_unavailable'
+  | 'emergency_first'
   | 'unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -50,6 +51,8 @@ const STATUS: Record<ErrorCode, number> = {
   wechat_code_invalid: 400,
   already_bound: 409,
   upstream_unavailable: 503,
+  /** the category's safety question was answered "danger now": call first; nothing filed */
+  emergency_first: 422,
   /** the store or object storage did not answer (after retries); always with Retry-After */
   unavailable: 503,
 };

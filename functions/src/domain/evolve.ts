@@ -4,7 +4,7 @@
  * its timestamps and counters, a renewed resolve limit, the after-photos and merge target its
  * command had to bring; `endedAt` follows the new state's category (domain/statuses).
  */
-import { categoryOf, reopenedResolveBy } from '#domain/categories';
+import { limitsOf, reopenedResolveBy } from '#domain/categories';
 import type { Command, Decision } from '#domain/lifecycle';
 import { isEnded } from '#domain/statuses';
 import type { PersonRef, PhotoRef, ReportRecord, TimelineEvent } from '#domain/report';
@@ -54,8 +54,8 @@ export function evolve(i: EvolveInput): Evolution {
   if (t.requires.includes('photos')) after.photos = [...before.photos, ...(i.photos ?? [])];
   if (t.requires.includes('mergeInto')) after.mergedInto = command.mergeInto ?? null;
   if (t.renewsResolveBy) {
-    const category = categoryOf(before.category);
-    if (category) after.resolveBy = reopenedResolveBy(category, now);
+    const limits = limitsOf(before);
+    if (limits) after.resolveBy = reopenedResolveBy(limits, now);
   }
   if (after.status !== before.status) after.endedAt = isEnded(after.status) ? at : null;
 

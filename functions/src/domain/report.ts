@@ -36,6 +36,10 @@ export interface ReportRecord {
   location: { lat: number; lng: number };
   /** the building of the address register it is about (reports filed before registers: absent) */
   building?: { id: string; name: string; label: string } | null;
+  /** the category's time limits when it was filed (an edited table never moves its deadlines) */
+  limits?: { acceptHours: number; resolveHours: number } | null;
+  /** the category table's version it was filed under */
+  categoryVersion?: string;
   /** the place in words: the building's label, else street, community and a nearby road */
   placeLabel?: string;
   /** 单元 and 楼层 inside the building, when the resident gave them (reporter and staff only) */

@@ -1,7 +1,7 @@
 /**
  * Tasks: which open reports wait on whom, and how close to their limit they are. Pure.
  */
-import { categoryOf } from '#domain/categories';
+import { limitsOf } from '#domain/categories';
 import { availableActions, isOpen } from '#domain/lifecycle';
 import { dueAt, HOLDING_STATUSES, type ReportRecord } from '#domain/report';
 import type { Actor, AreaRelation } from '#domain/roles';
@@ -34,8 +34,8 @@ export function clock(r: ReportRecord, now: Date): { dueAt: string | null; overd
   const due = dueAt(r);
   if (!due) return { dueAt: null, overdue: false, dueSoon: false };
   const left = Date.parse(due) - now.getTime();
-  const category = categoryOf(r.category);
-  const stageHours = category ? (r.status === 'reported' ? category.acceptHours : category.resolveHours) : 24;
+  const limits = limitsOf(r);
+  const stageHours = limits ? (r.status === 'reported' ? limits.acceptHours : limits.resolveHours) : 24;
   return { dueAt: due, overdue: left < 0, dueSoon: left >= 0 && left <= stageHours * HOUR * 0.25 };
 }
 

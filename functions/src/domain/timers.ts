@@ -5,7 +5,7 @@
  * "no answer" at 7 days; once ended, the retention rule). Which checkpoint comes next is decided
  * here, from the record alone; which states run which clock is their category (domain/statuses).
  */
-import { categoryOf } from '#domain/categories';
+import { limitsOf } from '#domain/categories';
 import { isEnded, isHeld } from '#domain/statuses';
 import type { ReportRecord } from '#domain/report';
 import type { Step } from '#domain/outbox';
@@ -65,9 +65,9 @@ export function slaStage(r: Pick<ReportRecord, 'status'>): SlaProgress['stage'] 
 
 /** Where the current clock started and ends. A reopened report's resolve clock restarts then. */
 function clockOf(r: ReportRecord, stage: SlaProgress['stage']): { start: number; end: number } {
-  const category = categoryOf(r.category);
+  const limits = limitsOf(r);
   const end = Date.parse(stage === 'accept' ? r.acceptBy : r.resolveBy);
-  const hours = category ? (stage === 'accept' ? category.acceptHours : category.resolveHours) : (end - Date.parse(r.createdAt)) / HOUR;
+  const hours = limits ? (stage === 'accept' ? limits.acceptHours : limits.resolveHours) : (end - Date.parse(r.createdAt)) / HOUR;
   return { start: end - hours * HOUR, end };
 }
 

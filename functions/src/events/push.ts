@@ -7,8 +7,10 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { sendQueuedPushes } from '#flows/pushes';
+import { categoriesInForce } from '#flows/categories';
 
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  await categoriesInForce(); // the category names the messages carry
   const { failed } = await sendQueuedPushes(event.Records.map((r) => ({ id: r.messageId, body: r.body })));
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

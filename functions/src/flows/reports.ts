@@ -3,7 +3,7 @@
  * transaction. No business rule lives here — only gathering facts, asking the domain, writing.
  */
 import { randomBytes } from 'node:crypto';
-import { categoryOf, deadlinesFor } from '#domain/categories';
+import { categoryOf, categoryTable, deadlinesFor } from '#domain/categories';
 import { DomainError, forbidden, invalidInput, invalidTransition, notFound } from '#domain/errors';
 import { decide, isOpen, systemDecision, STEPS, type Command } from '#domain/lifecycle';
 import { outboxFor, type Step } from '#domain/outbox';
@@ -54,6 +54,7 @@ export interface CreateInput {
   anonymous: boolean;
   source: Source;
   caller?: { name: string; phone: string } | undefined;
+  safetyAnswer?: 'yes' | 'no' | undefined;
 }
 
 /**
@@ -72,6 +73,9 @@ async function createOnce(
 ): Promise<ReportRecord> {
   const category = categoryOf(input.category);
   if (!category) throw invalidInput(`未知类别：${input.category}`, { field: 'category' });
+  // the answer that means danger now: a report is not what helps (call first), so none is filed
+  const q = category.safetyQuestion;
+  if (q && input.safetyAnswer === q.stopWhen) throw new DomainError('emergency_first', q.notice, { call: category.emergency?.call ?? ['119', '110'] });
   const located = await placeToFile(user, input);
   const { tree } = await areasInForce();
   const place = { gridId: located.grid.id, gridName: located.grid.name, beatId: located.beat.id, beatName: located.beat.name };
@@ -106,6 +110,8 @@ async function createOnce(
     lead: routing.lead,
     assignee: routing.assignee,
     ...deadlinesFor(category, now),
+    limits: { acceptHours: category.acceptHours, resolveHours: category.resolveHours },
+    categoryVersion: categoryTable().version,
     reporterId: user.role === 'resident' ? user.id : null,
     caller: input.caller ?? null,
     photos: photos.refs,

@@ -13,6 +13,7 @@ import * as z from 'zod';
 import { config } from '#config';
 import { DomainError } from '#domain/errors';
 import { signedInUser, type UserRecord } from '#flows/identity';
+import { categoriesInForce } from '#flows/categories';
 import { verifyToken } from '#http/auth';
 import { outageOf } from '#http/outage';
 import type { HandlerKey, Route, RowOf } from '#http/routes';
@@ -86,7 +87,8 @@ const parse = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGat
   before: async (request) => {
     const carrier = request.context as CtxCarrier;
     carrier.wsbStarted = Date.now();
-    await loadSecrets();
+    // the category table in force (names, limits, replies), read at most every 30 s
+    await Promise.all([loadSecrets(), categoriesInForce()]);
     const event = request.event;
     const headers = lowerHeaders(event.headers);
     const raw = rawBody(event);

@@ -60,6 +60,29 @@ export const AreasQuery = z.object({
   geometry: z.enum(['0', '1']).optional(),
 });
 
+const Reply = z.object({ text: z.string(), field: z.enum(['note', 'reason']), states: z.array(z.enum(STATUSES)).default([]) });
+export const CategoryTableBody = z
+  .object({
+    /** the version edited ("builtin" or the edit number): a table edited meanwhile is a 409 */
+    expectedVersion: z.string().min(1).max(20),
+    items: z
+      .array(
+        z.object({
+          code: z.enum(CATEGORY_CODES),
+          name: z.string().max(40),
+          lead: z.enum(['grid', 'police']),
+          alsoNotify: z.enum(['grid', 'police']).nullable(),
+          acceptHours: z.number().int(),
+          resolveHours: z.number().int(),
+          emergency: z.object({ call: z.array(z.string().max(8)).max(4), notice: z.string().max(200) }).nullable(),
+          safetyQuestion: z.object({ question: z.string().max(100), stopWhen: z.enum(['yes', 'no']), notice: z.string().max(200) }).nullable().default(null),
+          replies: z.array(Reply).max(30).default([]),
+        }),
+      )
+      .max(50),
+  })
+  .meta({ id: 'CategoryTable' });
+
 export const CreateReportBody = z
   .object({
     category: z.enum(CATEGORY_CODES),
@@ -76,6 +99,8 @@ export const CreateReportBody = z
     anonymous: z.boolean().default(false),
     source: z.enum(['app', 'phone', '110']).default('app'),
     caller: z.object({ name: text(50), phone: z.string().regex(/^[0-9+\- ]{3,20}$/) }).optional(),
+    /** the answer to the category's safety question, when it has one */
+    safetyAnswer: z.enum(['yes', 'no']).optional(),
   })
   .refine((b) => b.location !== undefined || b.buildingId !== undefined, { message: '请给出位置（location）或楼栋（buildingId）', path: ['location'] })
   .meta({ id: 'CreateReport' });

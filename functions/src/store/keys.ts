@@ -55,6 +55,9 @@
  * Bldg tally   BLDG#<buildingId>        TALLY#<category>           GSI1 repeatsOfStreet: REPEATS#<streetId> / <lastAt>  (only while 3 or more in 90 days)
  *                                                                  the last 90 days' reports [{id, at}], n (writes, for the
  *                                                                  condition); ttl
+ * Categories   CATEGORIES               CURRENT                    the table in force: version (an edit number), items, editedBy,
+ *                                                                  editedAt; absent: the built-in table
+ * Cat version  CATEGORIES               V#<version:6>              every edit kept, as written
  *
  * Access patterns (one line each; none scans):
  * - report by id, with timeline, members, ratings ..... Query PK=REPORT#<id>
@@ -92,6 +95,8 @@
  * - a user's count of an action in a window ........... GetItem / UpdateItem (ADD n, conditioned on the limit)
  * - a building's recent reports of a category ......... GetItem
  * - repeat hazards of a street, latest first .......... repeatsOfStreet (GSI1) PK=REPEATS#<streetId>, SK >= 90 days ago, descending
+ * - the category table in force ....................... GetItem CATEGORIES/CURRENT
+ * - earlier category tables, newest first ............. Query PK=CATEGORIES, SK begins_with V#, descending
  * </key-table>
  */
 import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, Projection } from '@aws-sdk/client-dynamodb';
@@ -99,6 +104,7 @@ import { GSI, INDEX, type Entity, type PhysicalIndex } from '#store/entity';
 import { AreaSet } from '#store/entities/areas';
 import { AuditEntry } from '#store/entities/audit';
 import { BuildingTally } from '#store/entities/buildings';
+import { CategoryTableCurrent, CategoryTableVersion } from '#store/entities/categories';
 import { PushDeadLetter } from '#store/entities/dead-letters';
 import { Grant } from '#store/entities/grants';
 import { Idempotency } from '#store/entities/idempotency';
@@ -113,14 +119,14 @@ import { Upload } from '#store/entities/uploads';
 import { Invite, StaffArea, User } from '#store/entities/users';
 
 export { GSI, INDEX, KEY_ATTRIBUTES, indexQuery, pad, withoutKeys, type Index, type IndexName, type Partition } from '#store/entity';
-export { AreaSet, AuditEntry, BuildingTally, Event, Grant, Idempotency, Inbox, Invite, KpiDay, KpiNow, LimitCounter, MediaTrace, Member, ModerationQueue, Outbox, PushDeadLetter, Rating, Report, StaffArea, SweeperCursor, Upload, User };
+export { AreaSet, AuditEntry, BuildingTally, CategoryTableCurrent, CategoryTableVersion, Event, Grant, Idempotency, Inbox, Invite, KpiDay, KpiNow, LimitCounter, MediaTrace, Member, ModerationQueue, Outbox, PushDeadLetter, Rating, Report, StaffArea, SweeperCursor, Upload, User };
 
 /** Every entity of the table, in the order of the key table above. */
 export const ENTITIES: readonly Entity[] = [
   Report, Member, Event, Outbox, Rating,
   User, Inbox, Grant, StaffArea, Invite,
   Upload, Idempotency, AreaSet, SweeperCursor, PushDeadLetter,
-  KpiNow, KpiDay, AuditEntry, ModerationQueue, MediaTrace, LimitCounter, BuildingTally,
+  KpiNow, KpiDay, AuditEntry, ModerationQueue, MediaTrace, LimitCounter, BuildingTally, CategoryTableCurrent, CategoryTableVersion,
 ] as unknown as readonly Entity[];
 
 /** Positional shorthands for the table keys the store modules use most (the entities build them). */

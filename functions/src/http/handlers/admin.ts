@@ -2,6 +2,7 @@
 import { importAreas as importAreaMap } from '#flows/area-import';
 import { readAudit } from '#flows/audit';
 import { decide, reviewQueue } from '#flows/moderation';
+import { replaceCategories as replaceTable } from '#flows/categories';
 import { deadLetters, replay } from '#flows/push-operations';
 import { createStaffAccount as create, updateStaffAccount as update } from '#flows/staff-accounts';
 import { chinaDay } from '#domain/kpi';
@@ -43,3 +44,8 @@ export const moderationQueue: Handler<'admin.moderationQueue'> = async ({ user, 
 
 /** A reviewer approves (shown to all again) or hides (kept from other residents) a flagged report. */
 export const moderationDecision: Handler<'admin.moderationDecision'> = async ({ user, params, body }) => ({ body: await decide(user, params.id, body.decision, new Date()) });
+
+export const replaceCategories: Handler<'admin.replaceCategories'> = async ({ user, body }) => {
+  const table = await replaceTable(user, body.items, body.expectedVersion, new Date());
+  return { body: { version: table.version, items: table.items } };
+};

@@ -1,5 +1,5 @@
 /** Public area and category endpoints (no token: the app shows them before login). */
-import { CATEGORIES } from '#domain/categories';
+import { categoryTable } from '#domain/categories';
 import { DomainError } from '#domain/errors';
 import { fromWgs84 } from '#geo/datum';
 import type { Area } from '#geo/areas';
@@ -14,7 +14,8 @@ const ref = (a: Area | undefined) => (a ? { id: a.id, name: a.name } : null);
 
 export const categories: Handler<'areas.categories'> = async () => ({
   body: {
-    items: CATEGORIES.map((c) => ({
+    version: categoryTable().version,
+    items: categoryTable().items.map((c) => ({
       code: c.code,
       name: c.name,
       lead: c.lead,
@@ -24,10 +25,13 @@ export const categories: Handler<'areas.categories'> = async () => ({
       emergency: c.emergency !== null,
       emergencyCall: c.emergency?.call ?? [],
       emergencyNotice: c.emergency?.notice ?? null,
+      safetyQuestion: c.safetyQuestion ?? null,
+      replies: c.replies ?? [],
     })),
     cursor: null,
   },
-  headers: { 'cache-control': 'public, max-age=300' },
+  // an edit reaches clients within a minute (plus the table's own 30 s refresh)
+  headers: { 'cache-control': 'public, max-age=60' },
 });
 
 export const list: Handler<'areas.list'> = async ({ query }) => {
