@@ -5,6 +5,7 @@
  * after-photo; the grid leader verifies and closes; the resident rates it. Three browser
  * contexts, no console errors, a screenshot of every screen in tests/e2e/artifacts/.
  */
+import { pointOnRoad, roadPixels } from './map-pixels.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -291,6 +292,11 @@ describe('the dispatch centre in a desktop browser', () => {
     // over a real basemap: the vector roads with their names (no tile server locally)
     await d.locator('.wsb-label--road').first().waitFor({ state: 'attached' });
     expect(await d.locator('.wsb-label--grid').count()).toBeGreaterThan(0);
+    // and drawn: on a seeded road the pixels are road, not the land (or the heat shading) beside it
+    const basemap = (await api.get('/v1/areas/basemap')).json;
+    const road = basemap.roads.features.find((f: any) => f.properties.kind === 'main');
+    const seen = await roadPixels(d.locator('.leaflet-container').first(), pointOnRoad(road), 16);
+    for (const c of seen.contrasts) expect(c, `road pixels ${JSON.stringify(seen.onRoad)}`).toBeGreaterThan(20);
     await byTestId(d, 'repeats').or(d.getByText('90 天内没有重复发生的隐患')).waitFor();
     expect(await byTestId(d, 'kpis').textContent()).toContain('满意率');
     await centre.shot('dashboard');
