@@ -28,6 +28,7 @@
  * union outline of their grids (holes ignored, so a beat covers its grids' islands too); areas
  * above the grid have no geometry.
  */
+import { seededUnit } from '../../functions/src/geo/seeded.ts';
 import { centroidOf } from '../../functions/src/geo/areas.ts';
 import type { Area, AreaGeometry, AreaSnapshot, LinearRing, Position } from '../../functions/src/geo/areas.ts';
 
@@ -99,18 +100,7 @@ export function syntheticCity(options: SyntheticCityOptions): SyntheticCity {
   const LI = columns * 2; // lattice cells across
   const LJ = rows * 2;
 
-  const unit = (...keys: number[]): number => {
-    let h = seed | 0;
-    for (const k of keys) {
-      h = Math.imul(h ^ k, 0x9e3779b1);
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-    }
-    return (h >>> 0) / 2 ** 32;
-  };
+  const unit = seededUnit(seed);
   const signed = (...keys: number[]): number => unit(...keys) * 2 - 1;
 
   // Lattice vertices, flat: index i * (LJ + 1) + j.

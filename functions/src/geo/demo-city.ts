@@ -17,6 +17,7 @@
  * boundary and outer edges only bend inward, so the city's bounding box is exactly the rectangle
  * above. Coordinates are rounded to 1e-7° (~1 cm) before use, so shared vertices compare equal.
  */
+import { seededUnit } from '#geo/seeded';
 import { centroidOf } from '#geo/areas';
 import type { Area, AreaGeometry, AreaSnapshot, LinearRing, Position } from '#geo/areas';
 
@@ -46,19 +47,8 @@ const BEND_PROBABILITY = 0.6;
 
 const SEED = 0x5eed_4e53; // arbitrary; changing it changes every demo coordinate
 
-/** Deterministic value in [0, 1) from the seed and integer keys (murmur3 finaliser mixing). */
-function unit(...keys: number[]): number {
-  let h = SEED;
-  for (const k of keys) {
-    h = Math.imul(h ^ k, 0x9e3779b1);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  return (h >>> 0) / 2 ** 32;
-}
+/** Deterministic value in [0, 1) from the seed and integer keys (geo/seeded). */
+const unit = seededUnit(SEED);
 
 /** in [-1, 1) */
 function signed(...keys: number[]): number {

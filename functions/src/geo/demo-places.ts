@@ -25,6 +25,7 @@
  * then back to WGS-84 [lng, lat] rounded to 1e-7°. Rings are closed and counter-clockwise.
  * Deterministic: seeded hashes only, no Math.random; every call returns equal, independent data.
  */
+import { seededUnit } from '#geo/seeded';
 import { demoCity, demoCityBounds } from '#geo/demo-city';
 import type { Area, Position } from '#geo/areas';
 import { DEMO_ESTATES, DEMO_ROADS } from '#geo/demo-places-names';
@@ -56,19 +57,8 @@ const POINT_CELL = 24;
 
 const SEED = 0x0b1d_1e55; // arbitrary; changing it moves every demo building
 
-/** Deterministic value in [0, 1) from the seed and integer keys (same mixing as demo-city.ts). */
-function unit(...keys: number[]): number {
-  let h = SEED;
-  for (const k of keys) {
-    h = Math.imul(h ^ k, 0x9e3779b1);
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
-  return (h >>> 0) / 2 ** 32;
-}
+/** Deterministic value in [0, 1) from the seed and integer keys (geo/seeded). */
+const unit = seededUnit(SEED);
 
 const round7 = (x: number): number => Math.round(x * 1e7) / 1e7;
 
