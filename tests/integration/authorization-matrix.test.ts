@@ -100,6 +100,8 @@ const EXPECT: Record<string, Row> = {
   // reporter and followers; inside = my closed report, outside = someone else's
   'POST /v1/reports/{id}/rating': by(io(OK, 403), 403, 403, 403, 403, 403),
   'GET /v1/tasks': staffOnly(F),
+  // numbers of the caller's own tabs: nothing of anyone else's areas to leak
+  'GET /v1/tasks/counts': staffOnly(OK),
   'GET /v1/staff': staffOnly(io(OK, 403)),
   'GET /v1/reports/overdue': by(403, 403, io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403)),
   'GET /v1/inbox': everyone(OK),
@@ -233,6 +235,7 @@ const REQUEST: Record<string, (caller: Caller, scope: Scope) => Req> = {
   'POST /v1/reports/{id}/reveal-phone': (c, s) => ({ path: `/v1/reports/${s === 'in' ? fx.A : c === 'resident' ? fx.A2 : fx.B}/reveal-phone` }),
   'POST /v1/reports/{id}/rating': (c, s) => ({ path: `/v1/reports/${s === 'in' ? fx.Cown : c === 'resident' ? fx.Cother : fx.B}/rating`, body: { score: 'satisfied', comment: '处理及时' } }),
   'GET /v1/tasks': () => ({ path: '/v1/tasks?state=open&limit=100' }),
+  'GET /v1/tasks/counts': () => ({ path: '/v1/tasks/counts' }),
   'GET /v1/staff': (c, s) => ({ path: `/v1/staff?areaId=${s === 'in' && c in fx.areas ? ownArea(c as Role) : s === 'in' ? STREET_IN : STREET_OUT}` }),
   'GET /v1/reports/overdue': (c, s) => ({ path: `/v1/reports/overdue?areaId=${s === 'in' && c in fx.areas ? ownArea(c as Role) : s === 'in' ? STREET_IN : STREET_OUT}` }),
   'GET /v1/inbox': () => ({ path: '/v1/inbox' }),

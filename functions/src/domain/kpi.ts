@@ -62,7 +62,8 @@ export function kpiDeltas(before: ReportRecord | null, after: ReportRecord): Kpi
   const from = before?.status ?? null;
   const changed = from !== after.status;
   if (changed) {
-    if (after.status === 'accepted' && from === 'reported') {
+    // the intake decision that stamps acceptedAt: accept, or take (accepted and dispatched to self at once)
+    if (from === 'reported' && (after.status === 'accepted' || (!!after.acceptedAt && after.acceptedAt !== before?.acceptedAt))) {
       count(at, 'accepted');
       sample(at, 'acceptMinutes', minutesBetween(after.createdAt, after.acceptedAt ?? at));
     }

@@ -14,19 +14,20 @@ import type { Step, Telling } from '#domain/outbox';
 export { STATUSES, STATUS_NAMES, STATUS_TABLE, OPEN_STATUSES, HELD_STATUSES, ENDED_STATUSES, isOpen, isHeld, isEnded, statusCategory } from '#domain/statuses';
 export type { Status, StatusCategory } from '#domain/statuses';
 
-export const ACTIONS = ['accept', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind', 'reopen', 'reassign', 'escalate', 'survey_remind', 'survey_expire'] as const;
+export const ACTIONS = ['accept', 'take', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind', 'reopen', 'reassign', 'escalate', 'survey_remind', 'survey_expire'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /**
  * Staff actions go through POST /reports/{id}/actions; `reopen` only through the reporter's
  * rating; the rest only by the service itself (reassignment, time limits, surveys).
  */
-export const STAFF_ACTIONS = ['accept', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind'] as const satisfies readonly Action[];
+export const STAFF_ACTIONS = ['accept', 'take', 'reject', 'merge', 'dispatch', 'start', 'resolve', 'hand_back', 'transfer', 'verify', 'rework', 'close', 'remind'] as const satisfies readonly Action[];
 
 export const ACTION_NAMES: Record<Action | 'report' | 'route' | 'rate' | 'follow' | 'retain', string> = {
   report: '上报',
   route: '分派',
   accept: '受理',
+  take: '受理并接单',
   reject: '不予受理',
   merge: '合并',
   dispatch: '派单',
@@ -119,6 +120,10 @@ function deepFreeze<T>(value: T): T {
 
 export const TRANSITIONS: readonly Transition[] = deepFreeze([
   { action: 'accept', from: ['reported'], to: 'accepted', who: INTAKE, requires: [], assignee: 'keep', stamps: ['acceptedAt'], outbox: { kind: 'report.accept', title: PROGRESS, tell: ['followers'] } },
+  // The routed handler takes it on in one step: accepted and dispatched to themself, one version,
+  // one transaction. To the people told it is an acceptance (the resident's milestone, pushed as
+  // `report.accept`); dispatching to oneself tells nobody more (the notifier drops the actor).
+  { action: 'take', from: ['reported'], to: 'dispatched', who: ['assignee'], requires: [], assignee: 'keep', stamps: ['acceptedAt'], outbox: { kind: 'report.accept', title: PROGRESS, tell: ['followers'] } },
   { action: 'reject', from: ['reported'], to: 'rejected', who: INTAKE, requires: ['reason'], assignee: 'clear', outbox: { kind: 'report.reject', title: PROGRESS, tell: ['followers'] } },
   { action: 'merge', from: ['reported'], to: 'merged', who: INTAKE, requires: ['mergeInto'], assignee: 'clear', outbox: { kind: 'report.merge', title: PROGRESS, tell: ['followers'] } },
   { action: 'dispatch', from: ['accepted'], to: 'dispatched', who: ['assignee_self'], requires: ['assigneeId'], assignee: 'set', outbox: { kind: 'report.dispatch', title: PROGRESS, tell: ['followers', 'holder:task'] } },
@@ -333,4 +338,24 @@ export function systemDecision(report: ReportFacts, action: Action): Decision {
 
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
+}
+
+/**
+ * Steps that change who holds a report: filing and routing (`report`, `route`), and every action
+ * with a row that sets, reroutes or clears the holder (dispatch, transfer, hand_back, reassign,
+ * reject, merge). Read from the table, so a new row that moves the task is counted by itself.
+ */
+export const HOLDER_STEPS: ReadonlySet<string> = new Set(['report', 'route', ...TRANSITIONS.filter((t) => t.assignee !== 'keep').map((t) => t.action)]);
+
+/**
+ * Since when the current holder has held the report: the moment of the latest step of its
+ * timeline that changed the holder (null: no such step). Pure; the caller reads the timeline.
+ */
+export function heldSince(events: readonly { at: string; action: string; version: number; seq: number }[]): string | null {
+  let latest: { at: string; version: number; seq: number } | null = null;
+  for (const e of events) {
+    if (!HOLDER_STEPS.has(e.action)) continue;
+    if (!latest || e.version > latest.version || (e.version === latest.version && e.seq > latest.seq)) latest = e;
+  }
+  return latest?.at ?? null;
 }

@@ -4,12 +4,13 @@
  * results merged. Open queues are bounded by real workload (OPEN_READ_CAP per partition).
  */
 import { clock, taskRoleOf } from '#domain/tasks';
+import { heldSince } from '#domain/lifecycle';
 import { notFound } from '#domain/errors';
 import type { ReportRecord } from '#domain/report';
 import type { AreaTree } from '#geo/areas';
 import { rightsOf, type Rights } from '#flows/rights';
 import { Report, type Partition } from '#store/keys';
-import { reportsFromIndex, type Page } from '#store/reports';
+import { getReportStory, reportsFromIndex, type Page } from '#store/reports';
 import { listInbox } from '#store/inbox';
 import type { UserRecord } from '#store/users';
 
@@ -29,16 +30,31 @@ async function all(partition: Partition): Promise<ReportRecord[]> {
 const coveredAreas = (rights: Rights, level: 'grid' | 'beat'): string[] =>
   rights.tree.list({ level }).filter((a) => rights.may({ areaId: a.id })).map((a) => a.id);
 
-/** Every open report that waits on this user, from the partitions their role reads. */
-async function openFor(user: UserRecord, rights: Rights): Promise<ReportRecord[]> {
+/**
+ * The open reports this user reads for their inbox: `mine`, the ones that wait on them (they hold
+ * them, verify them or place them), and for a grid leader also `area`, every open report of the
+ * grids they lead (their 已超时 tab lists all of those that are late, not only their own tasks).
+ */
+async function openFor(user: UserRecord, rights: Rights): Promise<{ mine: ReportRecord[]; area: ReportRecord[] }> {
   const reads: Promise<ReportRecord[]>[] = [all(Report.partition('openTasksOfAssignee', { uid: user.id }))];
   if (user.role === 'grid_leader') for (const g of coveredAreas(rights, 'grid')) reads.push(all(Report.partition('openReportsOfGrid', { gridId: g })));
   if (user.role === 'police_officer') for (const b of coveredAreas(rights, 'beat')) reads.push(all(Report.partition('openReportsOfBeat', { beatId: b })));
   if (user.role === 'grid_leader' || user.role === 'dispatcher') reads.push(all(Report.partition('unplacedReports', {})));
   const seen = new Map<string, ReportRecord>();
   for (const r of (await Promise.all(reads)).flat()) seen.set(r.id, r);
-  return [...seen.values()].filter((r) => taskRoleOf(r, rights.actor, rights.tree) !== null);
+  const every = [...seen.values()];
+  return {
+    mine: every.filter((r) => taskRoleOf(r, rights.actor, rights.tree) !== null),
+    area: user.role === 'grid_leader' ? every.filter((r) => rights.may(r)) : [],
+  };
 }
+
+/** The overdue tab: the caller's late tasks; a grid leader's, every late report of their grids. */
+const overdueOf = (found: { mine: ReportRecord[]; area: ReportRecord[] }, now: Date): ReportRecord[] => {
+  const late = new Map<string, ReportRecord>();
+  for (const r of [...found.mine, ...found.area]) if (clock(r, now).overdue) late.set(r.id, r);
+  return [...late.values()];
+};
 
 export type TaskState = 'open' | 'due_soon' | 'overdue' | 'done' | 'unplaced';
 
@@ -53,11 +69,32 @@ export async function tasksOf(user: UserRecord, state: TaskState, page: { limit:
   if (state === 'unplaced') {
     reports = (await all(Report.partition('unplacedReports', {}))).filter((r) => rights.may(r));
   } else {
-    reports = await openFor(user, rights);
-    if (state === 'overdue') reports = reports.filter((r) => clock(r, now).overdue);
-    if (state === 'due_soon') reports = reports.filter((r) => clock(r, now).dueSoon);
+    const found = await openFor(user, rights);
+    if (state === 'overdue') reports = overdueOf(found, now);
+    else if (state === 'due_soon') reports = found.mine.filter((r) => clock(r, now).dueSoon);
+    else reports = found.mine;
   }
   return { tree: rights.tree, kind: 'all', reports };
+}
+
+/**
+ * How many reports each open inbox tab lists (待处理 / 即将超时 / 已超时), from one read of the
+ * same partitions the tabs read. 已完成 is history that only grows (and is paged by the index),
+ * so it is not counted.
+ */
+export async function taskCounts(user: UserRecord, now: Date): Promise<{ open: number; due_soon: number; overdue: number }> {
+  const found = await openFor(user, await rightsOf(user));
+  return { open: found.mine.length, due_soon: found.mine.filter((r) => clock(r, now).dueSoon).length, overdue: overdueOf(found, now).length };
+}
+
+/**
+ * Since when each report's current holder has held it (domain/lifecycle heldSince, from its
+ * timeline) — for a page of overdue work, so one read per listed report, never per area.
+ */
+export async function heldSinceOf(reports: readonly ReportRecord[]): Promise<Map<string, string | null>> {
+  const held = reports.filter((r) => r.assignee);
+  const stories = await Promise.all(held.map((r) => getReportStory(r.id)));
+  return new Map(held.map((r, i) => [r.id, stories[i] ? heldSince(stories[i]!.events) : null]));
 }
 
 /** Every overdue report in an area inside the caller's (the centre's list). */

@@ -175,6 +175,8 @@ export const AuditQuery = ListQuery.extend({
 export const OverdueQuery = ListQuery.extend({ areaId: Id.optional() });
 export const MineQuery = ListQuery.extend({ scope: z.enum(['mine']).default('mine') });
 export const TasksQuery = ListQuery.extend({ state: z.enum(['open', 'due_soon', 'overdue', 'done', 'unplaced']).default('open') });
+/** GET /v1/tasks/counts: what the inbox tabs list (已完成 is history, not counted). */
+export const TaskCounts = z.object({ open: z.number().int().min(0), due_soon: z.number().int().min(0), overdue: z.number().int().min(0) });
 export const NearbyQuery = z.object({
   lat: coord(-90, 90),
   lng: coord(-180, 180),

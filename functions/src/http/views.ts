@@ -7,7 +7,7 @@ import { categoryOf } from '#domain/categories';
 import { ACTION_NAMES, STATUS_NAMES, availableActions, isOpen, type Action } from '#domain/lifecycle';
 import { factsOf, type ReportRecord } from '#domain/report';
 import { clock, maskPhone, taskRoleOf } from '#domain/tasks';
-import { isStaff, type Actor, type AreaRelation } from '#domain/roles';
+import { ROLE_NAMES, isStaff, type Actor, type AreaRelation } from '#domain/roles';
 import { fromWgs84 } from '#geo/datum';
 import { hiddenPhotos } from '#domain/moderation';
 import { photoLinks } from '#flows/photos';
@@ -58,12 +58,25 @@ export function publicSummary(r: ReportRecord, now: Date) {
   return { ...outline(r), overdue: clock(r, now).overdue };
 }
 
-export function summary(r: ReportRecord, viewer: UserRecord, areas: AreaRelation, now: Date) {
+/**
+ * A report in a list. Staff also see who holds it in words (`holder`: role, its Chinese name,
+ * display name), how many minutes it is past its limit (`overdueMinutes`, 0 when it is not), and,
+ * where the list read it (overdue work), since when the holder has had it (`heldSince`).
+ */
+export function summary(r: ReportRecord, viewer: UserRecord, areas: AreaRelation, now: Date, extra: { heldSince?: string | null } = {}) {
+  const c = clock(r, now);
   return {
     ...common(r),
     description: r.description.length > 80 ? `${r.description.slice(0, 80)}…` : r.description,
-    ...clock(r, now),
-    ...(isStaff(viewer.role) ? { taskRole: taskRoleOf(r, actorOf(viewer), areas) } : {}),
+    ...c,
+    ...(isStaff(viewer.role)
+      ? {
+          taskRole: taskRoleOf(r, actorOf(viewer), areas),
+          holder: r.assignee && { role: r.assignee.role, roleName: ROLE_NAMES[r.assignee.role], name: r.assignee.name },
+          overdueMinutes: c.overdue && c.dueAt ? Math.floor((now.getTime() - Date.parse(c.dueAt)) / 60_000) : 0,
+          ...('heldSince' in extra ? { heldSince: r.assignee ? (extra.heldSince ?? null) : null } : {}),
+        }
+      : {}),
   };
 }
 

@@ -89,7 +89,7 @@ describe('what evolve records', () => {
 
   it('stamps the times the KPIs need on accept, resolve and close only', () => {
     const stamped = Object.fromEntries(TRANSITIONS.filter((t) => t.stamps?.length).map((t) => [t.action, t.stamps]));
-    expect(stamped).toEqual({ accept: ['acceptedAt'], resolve: ['resolvedAt'], close: ['closedAt'] });
+    expect(stamped).toEqual({ accept: ['acceptedAt'], take: ['acceptedAt'], resolve: ['resolvedAt'], close: ['closedAt'] });
   });
 });
 
@@ -147,8 +147,12 @@ describe('who is told', () => {
     for (const t of timerRows) expect(() => outboxFor(t, { assignee: W1 })).toThrow(/timer/);
   });
 
-  it('every person-driven row writes report.<action>; the pushed kinds are kinds a row writes', () => {
-    for (const t of TRANSITIONS.filter((x) => !x.who.includes('system'))) expect(tellingOf(t).kind).toBe(`report.${t.action}`);
+  it('every person-driven row writes report.<action> (take: an acceptance, as told); the pushed kinds are kinds a row writes', () => {
+    for (const t of TRANSITIONS.filter((x) => !x.who.includes('system'))) expect(tellingOf(t).kind).toBe(t.action === 'take' ? 'report.accept' : `report.${t.action}`);
+    // the resident hears a take as they hear an accept (pushed), and the holder, who acted, nothing
+    const [take] = rowsOf('take');
+    expect(outboxFor(take!, { assignee: W1 })).toEqual(outboxFor(rowsOf('accept')[0]!, { assignee: W1 }));
+    expect(messageKindFor(tellingOf(take!).kind, 'reporter')).toBe('progress');
     const written = new Set([...TRANSITIONS.filter((t) => t.outbox !== 'by_timer').map((t) => tellingOf(t).kind), ...Object.values(STEPS).map((s) => s.outbox.kind)]);
     for (const kind of PUSHED_PROGRESS) expect(written, kind).toContain(kind);
     expect(messageKindFor(tellingOf(rowsOf('close')[0]!).kind, 'reporter')).toBe('survey');

@@ -485,7 +485,8 @@ describe('areas come first', () => {
 
 describe('availableActions', () => {
   it('lists the buttons for typical people', () => {
-    expect(availableActions(report(), P.w1, areas)).toEqual(['accept', 'reject', 'merge', 'hand_back', 'transfer']);
+    // the routed handler may also take it on at once (accept + dispatch to self); leaders may not
+    expect(availableActions(report(), P.w1, areas)).toEqual(['accept', 'take', 'reject', 'merge', 'hand_back', 'transfer']);
     expect(availableActions(report(), P.l1, areas)).toEqual(['accept', 'reject', 'merge', 'transfer', 'remind']);
     expect(availableActions(report(), P.w1b, areas)).toEqual([]);
     expect(availableActions(report({ status: 'accepted' }), P.w1, areas)).toEqual(['dispatch', 'hand_back', 'transfer']);
