@@ -230,6 +230,13 @@ export class PlaceIndex {
   /** each building's box: minX, minY, maxX, maxY */
   readonly #boxes: Float64Array;
   readonly #cells: CellTable | null;
+  /**
+   * Footprints that are one ring (nearly all), packed [x0, y0, x1, y1, …] so the hot path reads
+   * one array instead of chasing nested ones: ring i is #ringXY[2·#ringAt[i] .. 2·#ringAt[i + 1]),
+   * empty for points, holes and MultiPolygons (those take the general path).
+   */
+  readonly #ringXY: Float64Array;
+  readonly #ringAt: Int32Array;
   readonly #segments: { road: number; a: Position; b: Position }[] = [];
   readonly #roadTree: Flatbush | null;
 
@@ -250,6 +257,11 @@ export class PlaceIndex {
     const lats = this.buildings.map((b) => b.point.lat);
     // the table's cells are sized at the latitude farthest from the equator (narrowest degrees)
     this.#cells = cellTable(this.#boxes, n, lats.reduce((m, y) => (Math.abs(y) > Math.abs(m) ? y : m), 0));
+    const single = (b: Building) => (b.footprint?.type === 'Polygon' && b.footprint.coordinates.length === 1 ? b.footprint.coordinates[0]! : null);
+    this.#ringAt = new Int32Array(n + 1);
+    this.buildings.forEach((b, i) => (this.#ringAt[i + 1] = this.#ringAt[i]! + (single(b)?.length ?? 0)));
+    this.#ringXY = new Float64Array(2 * this.#ringAt[n]!);
+    this.buildings.forEach((b, i) => single(b)?.forEach(([x, y], k) => this.#ringXY.set([x, y], 2 * (this.#ringAt[i]! + k))));
     places.roads.forEach((r, road) => {
       for (const line of r.lines) for (let i = 1; i < line.length; i++) this.#segments.push({ road, a: line[i - 1]!, b: line[i]! });
     });
@@ -305,13 +317,40 @@ export class PlaceIndex {
       const dy = Math.max(boxes[4 * i + 1]! - p.lat, 0, p.lat - boxes[4 * i + 3]!) * METRES_PER_DEG;
       if (dx > bestM || dy > bestM) continue;
       const b = this.buildings[i]!;
-      const m = b.footprint ? footprintMeters(b.footprint, p, kx) : pointMeters(p.lng, p.lat, b.point.lng, b.point.lat, kx);
+      const from = this.#ringAt[i]!;
+      const to = this.#ringAt[i + 1]!;
+      const m = to > from ? this.#packedRingMeters(from, to, p.lng, p.lat, kx) : b.footprint ? footprintMeters(b.footprint, p, kx) : pointMeters(p.lng, p.lat, b.point.lng, b.point.lat, kx);
       if (m < bestM || (m === bestM && (best === -1 || b.id < this.buildings[best]!.id))) {
         best = i;
         bestM = m;
       }
     }
     return best === -1 ? null : { building: this.buildings[best]!, meters: bestM };
+  }
+
+  /** polygonMeters for a packed one-ring footprint: 0 inside, else metres to its nearest edge. */
+  #packedRingMeters(from: number, to: number, x: number, y: number, kx: number): number {
+    const xy = this.#ringXY;
+    let inside = false;
+    let best = Infinity;
+    for (let v = from + 1; v < to; v++) {
+      const xi = xy[2 * v]!;
+      const yi = xy[2 * v + 1]!;
+      const xj = xy[2 * v - 2]!;
+      const yj = xy[2 * v - 1]!;
+      if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+      const ax = (xj - x) * kx;
+      const ay = (yj - y) * METRES_PER_DEG;
+      const dx = (xi - xj) * kx;
+      const dy = (yi - yj) * METRES_PER_DEG;
+      const len2 = dx * dx + dy * dy;
+      const t = len2 === 0 ? 0 : Math.min(1, Math.max(0, -(ax * dx + ay * dy) / len2));
+      const ex = ax + t * dx;
+      const ey = ay + t * dy;
+      const d2 = ex * ex + ey * ey;
+      if (d2 < best) best = d2;
+    }
+    return inside ? 0 : Math.sqrt(best);
   }
 
   /** The road nearest to `p` within `maxMeters`, or null. */

@@ -4,7 +4,7 @@
  * Written once per areas version at import, read on every cold start.
  */
 import Flatbush from 'flatbush';
-import type { Packed } from '#geo/spatial-index';
+import type { Packed } from '#geo/spatial-index-packed';
 
 // ---- Stored form ------------------------------------------------------------------------------
 // Little-endian (typed arrays use the platform's order; every Lambda and dev machine is
