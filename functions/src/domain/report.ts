@@ -38,9 +38,9 @@ export interface ReportRecord {
   building?: { id: string; name: string; label: string } | null;
   /** the category's time limits when it was filed (an edited table never moves its deadlines) */
   limits?: { acceptHours: number; resolveHours: number } | null;
-  /** the category table's version it was filed under */
+  /** the category table's edit it was filed under (absent: the built-in table) */
   categoryVersion?: string;
-  /** the place in words: the building's label, else street, community and a nearby road */
+  /** the place in words when there is no building (else the building's label): street, community and a nearby road */
   placeLabel?: string;
   /** 单元 and 楼层 inside the building, when the resident gave them (reporter and staff only) */
   unit?: string | null;
@@ -57,8 +57,13 @@ export interface ReportRecord {
   acceptBy: string;
   resolveBy: string;
   reporterId: string | null;
-  /** a dispatcher filing on behalf of a caller (phone / 110) */
-  caller: { name: string; phone: string } | null;
+  /**
+   * a dispatcher filing on behalf of a caller (phone / 110), or the person an Open311 client
+   * filed for (its email, first/last name, phone): the same privacy rules as a phone caller's
+   */
+  caller: Caller | null;
+  /** filed through Open311 GeoReport v2: by which API key, with what the client sent besides */
+  open311?: Open311Filing | null;
   /** report photos and handlers' after-photos, with the processed objects' keys */
   photos: PhotoRef[];
   followerCount: number;
@@ -82,6 +87,23 @@ export interface ReportRecord {
   /** when its personal data was pseudonymised under the retention rule */
   retainedAt?: string | null;
   moderation?: import('#domain/moderation').Moderation;
+}
+
+export interface Caller {
+  name: string;
+  /** '' when an Open311 client gave none */
+  phone: string;
+  email?: string | undefined;
+}
+
+/** What an Open311 filing carries that a report has no field for (kept for the city system that filed it). */
+export interface Open311Filing {
+  apiKeyId: string;
+  /** attributes as sent (code -> values), after checking them against the service definition */
+  attributes: Record<string, string[]>;
+  mediaUrl: string | null;
+  accountId: string | null;
+  deviceId: string | null;
 }
 
 export interface TimelineEvent {
@@ -115,3 +137,6 @@ export function dueAt(r: Pick<ReportRecord, 'status' | 'acceptBy' | 'resolveBy'>
 
 /** The assignee holds the task while these (the `held` category, domain/statuses); after resolve it waits on the verifier. */
 export const HOLDING_STATUSES: readonly Status[] = HELD_STATUSES;
+
+/** A report's place in words: its building's label, else the label it was filed with, else (filed before labels) its grid. */
+export const placeLabelOf = (r: Pick<ReportRecord, 'building' | 'placeLabel' | 'gridName'>): string => r.building?.label ?? r.placeLabel ?? r.gridName;

@@ -12,7 +12,7 @@ import { needsReview, type Moderation } from '#domain/moderation';
 import { textVerdict } from '#flows/moderation';
 import { queueItem } from '#store/moderation';
 import { dispatchCentreOf } from '#flows/supervisors';
-import { factsOf, type PersonRef, type ReportRecord, type Score, type Source, type TimelineEvent } from '#domain/report';
+import { factsOf, type Caller, type Open311Filing, type PersonRef, type ReportRecord, type Score, type Source, type TimelineEvent } from '#domain/report';
 import { ROLE_NAMES } from '#domain/roles';
 import { hiddenFromPublic } from '#domain/moderation';
 import { actorOf, rightsIn } from '#flows/rights';
@@ -53,8 +53,10 @@ export interface CreateInput {
   photos: string[];
   anonymous: boolean;
   source: Source;
-  caller?: { name: string; phone: string } | undefined;
+  caller?: Caller | undefined;
   safetyAnswer?: 'yes' | 'no' | undefined;
+  /** source 'open311': the key that filed it and what the client sent besides (flows/open311) */
+  open311?: Open311Filing | undefined;
 }
 
 /**
@@ -99,10 +101,10 @@ async function createOnce(
     anonymous: input.anonymous,
     source: input.source,
     location: located.wgs84,
-    building: located.building ? { id: located.building.id, name: located.building.name, label: located.building.label } : null,
-    placeLabel: located.label,
-    unit: input.unit ?? null,
-    floor: input.floor ?? null,
+    // written only when there is something to say: every byte is paid again on each step's rewrite
+    ...(located.building ? { building: { id: located.building.id, name: located.building.name, label: located.building.label } } : { placeLabel: located.label }),
+    ...(input.unit ? { unit: input.unit } : {}),
+    ...(input.floor !== undefined ? { floor: input.floor } : {}),
     createdAt: at,
     updatedAt: at,
     ...place,
@@ -111,9 +113,10 @@ async function createOnce(
     assignee: routing.assignee,
     ...deadlinesFor(category, now),
     limits: { acceptHours: category.acceptHours, resolveHours: category.resolveHours },
-    categoryVersion: categoryTable().version,
+    ...(categoryTable().version !== 'builtin' ? { categoryVersion: categoryTable().version } : {}),
     reporterId: user.role === 'resident' ? user.id : null,
     caller: input.caller ?? null,
+    ...(input.open311 ? { open311: input.open311 } : {}),
     photos: photos.refs,
     followerCount: 0,
     reopenCount: 0,

@@ -5,7 +5,7 @@
  */
 import { categoryOf } from '#domain/categories';
 import { ACTION_NAMES, STATUS_NAMES, availableActions, isOpen, type Action } from '#domain/lifecycle';
-import { factsOf, type ReportRecord } from '#domain/report';
+import { factsOf, placeLabelOf, type ReportRecord } from '#domain/report';
 import { clock, maskPhone, taskRoleOf } from '#domain/tasks';
 import { ROLE_NAMES, isStaff, type Actor, type AreaRelation } from '#domain/roles';
 import { fromWgs84 } from '#geo/datum';
@@ -31,7 +31,7 @@ function outline(r: ReportRecord) {
     grid: { id: r.gridId, name: r.gridName },
     // the building, never the unit: a building is shared by many households
     building: r.building ?? null,
-    placeLabel: r.placeLabel ?? r.gridName,
+    placeLabel: placeLabelOf(r),
     followerCount: r.followerCount,
   };
 }
