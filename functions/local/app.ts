@@ -9,7 +9,10 @@ import { startSchedulePump } from '#local/schedule-pump';
 import { handler as streamHandler } from '#events/stream';
 import { handler as kpiHandler } from '#events/kpi';
 import { handler as pushHandler } from '#events/push';
-import { streamConsumer } from '#events/consumers';
+import { handler as webhookHandler } from '#events/webhooks';
+import { useWebhookQueue } from '#notify/webhook-queue';
+import { webhookMessageBody } from '#notify/webhook-message';
+import { streamConsumer, WEBHOOK_QUEUE } from '#events/consumers';
 import { usePushQueue } from '#notify/push-queue';
 import { handler as photos } from '#events/photos';
 import { asAsyncInvocation } from '#local/async-invoke';
@@ -47,13 +50,23 @@ export async function prepareData(): Promise<{ seeded: boolean }> {
  * The cloud's consumers, each on its own: the notifier and the KPI counters read the table's
  * stream through a pump each (two event source mappings: a slow notifier never delays the
  * KPIs), with the filters infra deploys (events/consumers); the notifier's pushes go to the
- * push worker (the push queue and its consumer). `stream.drain()` waits for all three.
+ * push worker (the push queue and its consumer); the KPI consumer's Open311 changes go to the
+ * webhook worker (the webhook queue). `stream.drain()` waits for all of them.
  */
 export async function startPumps(opts: { dataDir?: string | undefined; streamIntervalMs?: number | undefined }) {
   if (opts.dataDir) await mkdir(opts.dataDir, { recursive: true });
   const at = (file: string) => (opts.dataDir ? join(opts.dataDir, file) : undefined);
   const pushes: PushWorker = await startPushWorker({ handler: pushHandler, journalFile: at('push-queue.json') });
   usePushQueue(pushes);
+  // city systems' webhooks: a queue of their own, with the batching and redrive infra deploys
+  const hooks: PushWorker = await startPushWorker({
+    handler: webhookHandler,
+    journalFile: at('webhook-queue.json'),
+    batchSize: WEBHOOK_QUEUE.batchSize,
+    maxConcurrency: WEBHOOK_QUEUE.maxConcurrency,
+    maxReceiveCount: WEBHOOK_QUEUE.maxReceiveCount,
+  });
+  useWebhookQueue({ send: (refs) => hooks.sendBodies(refs.map(webhookMessageBody)) });
   const consumer = (name: string, handler: typeof streamHandler, checkpointFile: string) => {
     const c = streamConsumer(name);
     return startStreamPump({ name, handler, filters: c.filters, batchSize: c.batchSize, checkpointFile: at(checkpointFile), intervalMs: opts.streamIntervalMs });
@@ -64,12 +77,13 @@ export async function startPumps(opts: { dataDir?: string | undefined; streamInt
   const stream: Pump = {
     async drain() {
       await Promise.all([notifier.drain(), kpi.drain()]);
-      await pushes.idle(); // what the notifier queued meanwhile
+      await Promise.all([pushes.idle(), hooks.idle()]); // what the consumers queued meanwhile
     },
     async stop() {
       await Promise.all([notifier.stop(), kpi.stop()]);
-      await pushes.stop();
+      await Promise.all([pushes.stop(), hooks.stop()]);
       usePushQueue(undefined);
+      useWebhookQueue(undefined);
     },
   };
   const schedule = startSchedulePump();

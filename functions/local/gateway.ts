@@ -50,6 +50,9 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+/** API Gateway (HTTP API) hands text bodies over as text, anything else base64-encoded. */
+const isText = (type: string | undefined) => !type || /^(text\/|application\/(json|xml|x-www-form-urlencoded|javascript)\b)|\+json\b|\+xml\b/i.test(type);
+
 function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
@@ -65,8 +68,11 @@ function toEvent(req: IncomingMessage, url: URL, route: Route, params: Record<st
     headers,
     queryStringParameters: Object.keys(query).length ? query : undefined,
     pathParameters: Object.keys(params).length ? params : undefined,
-    body: body.length ? body.toString('utf8') : undefined,
-    isBase64Encoded: false,
+    ...(() => {
+      if (!body.length) return { body: undefined, isBase64Encoded: false };
+      const text = isText(headers['content-type']);
+      return { body: body.toString(text ? 'utf8' : 'base64'), isBase64Encoded: !text };
+    })(),
     requestContext: {
       accountId: 'local',
       apiId: 'local',
@@ -173,7 +179,7 @@ export function createGateway(opts: GatewayOptions): Server {
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const handle = async () => {
-      if (url.pathname.startsWith('/v1/') || url.pathname === '/v1') return serveApi(req, res, url);
+      if (url.pathname.startsWith('/v1/') || url.pathname === '/v1' || url.pathname.startsWith('/open311/')) return serveApi(req, res, url);
       for (const standin of opts.standins ?? []) if (await standin(req, res, url)) return;
       if (url.pathname.startsWith(`/${opts.bucket}/`) || url.pathname === `/${opts.bucket}`) return proxyToS3(req, res, s3, url, opts.bucket);
       return serveStatic(res, opts.staticDir, url, opts.landingPage);

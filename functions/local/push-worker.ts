@@ -54,6 +54,8 @@ export interface PushWorkerStats {
 }
 
 export interface PushWorker extends PushQueue {
+  /** the same worker for other queues (the webhook queue): messages with a body of the caller's making */
+  sendBodies(bodies: readonly string[]): Promise<void>;
   /** resolves once nothing is queued or in flight (set-aside messages excepted) */
   idle(): Promise<void>;
   stats(): PushWorkerStats;
@@ -205,13 +207,16 @@ export async function startPushWorker(opts: {
 
   context.runInAsyncScope(() => setImmediate(pump));
 
+  async function sendBodies(bodies: readonly string[]) {
+    const now = Date.now();
+    for (const body of bodies) queue.push({ id: randomUUID(), body, receives: 0, sentAt: now, visibleAt: now });
+    await journal(); // written before the stream may checkpoint past the rows that owed these
+    context.runInAsyncScope(() => setImmediate(pump));
+  }
+
   return {
-    async send(refs: readonly InboxRef[]) {
-      const now = Date.now();
-      for (const r of refs) queue.push({ id: randomUUID(), body: pushMessageBody(r), receives: 0, sentAt: now, visibleAt: now });
-      await journal(); // written before the stream may checkpoint past the rows that owed these
-      context.runInAsyncScope(() => setImmediate(pump));
-    },
+    send: (refs: readonly InboxRef[]) => sendBodies(refs.map(pushMessageBody)),
+    sendBodies,
     idle: () =>
       new Promise<void>((resolve) => {
         idleWaiters.push(resolve);

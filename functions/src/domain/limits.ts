@@ -1,10 +1,11 @@
 /**
  * Abuse limits: how often one person may do something that costs the city a person's time or
- * exposes someone (filing, uploading, following, revealing a phone, trying invite codes). Fixed
+ * exposes someone (filing, uploading, following, revealing a phone, trying invite codes; an
+ * Open311 API key's filings). Fixed
  * windows, counted per user; the defaults suit a resident reporting what they see, not a script.
  * RATE_LIMITS overrides them: "reports=10/600,uploads=60/600" (count / window seconds).
  */
-export const LIMITED = ['reports', 'uploads', 'follows', 'reveals', 'invites'] as const;
+export const LIMITED = ['reports', 'uploads', 'follows', 'reveals', 'invites', 'open311'] as const;
 export type Limited = (typeof LIMITED)[number];
 
 export interface Limit {
@@ -18,6 +19,8 @@ export const DEFAULT_LIMITS: Readonly<Record<Limited, Limit>> = {
   follows: { max: 30, windowSeconds: 600 },
   reveals: { max: 20, windowSeconds: 3600 },
   invites: { max: 5, windowSeconds: 3600 },
+  // per Open311 API key: a city system files for many people, so more than one resident's 10
+  open311: { max: 120, windowSeconds: 600 },
 };
 
 /** Parses RATE_LIMITS over the defaults; a malformed entry fails loudly (config fails fast). */

@@ -49,7 +49,7 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
   },
   {
     name: 'events-kpi',
-    description: 'DynamoDB stream: KPI counters per area',
+    description: 'DynamoDB stream: KPI counters per area; Open311 report changes to the webhook queue',
     // flows/kpi counts changes of the report record only (store/report-items isReportItem);
     // removals change no counter. By the item's type, not its key: keys are typed only in the
     // store's entity declarations (tests/unit/store/key-design.test.ts).
@@ -72,6 +72,19 @@ export const PUSH_QUEUE = {
   /** receives before a message moves to the dead-letter queue (each is a thrown error or a lost invocation) */
   maxReceiveCount: 5,
   /** visibility timeout = 6 x the consumer's timeout (60 s, infra SIZING) */
+  visibilityTimeoutSeconds: 360,
+} as const;
+
+/** The webhook queue (SQS, standard) of city systems' Open311 webhooks, and its consumer. */
+export const WEBHOOK_QUEUE = {
+  consumer: 'events-webhooks',
+  description: 'SQS webhook queue: signed calls to city systems for changes of the Open311 requests they filed',
+  batchSize: 10,
+  maxBatchingWindowSeconds: 1,
+  /** calls in flight at most 50, as pushes: receivers are city systems, not a cloud */
+  maxConcurrency: 5,
+  maxReceiveCount: 5,
+  /** 6 x the consumer's timeout (60 s): a call's worst is 3 attempts of a 5 s timeout and 5 s of back-off */
   visibilityTimeoutSeconds: 360,
 } as const;
 

@@ -13,15 +13,20 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { fromImage } from '#events/images';
 import { countChanges } from '#flows/kpi';
+import { queueWebhookChanges } from '#flows/webhooks';
 
 type Image = Record<string, AttributeValue> | undefined;
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  await countChanges(
-    event.Records.map((r) => ({
-      before: fromImage<Record<string, unknown>>(r.dynamodb?.OldImage as Image),
-      after: fromImage<Record<string, unknown>>(r.dynamodb?.NewImage as Image),
-    })),
-  );
+  const records = event.Records.map((r) => ({
+    before: fromImage<Record<string, unknown>>(r.dynamodb?.OldImage as Image),
+    after: fromImage<Record<string, unknown>>(r.dynamodb?.NewImage as Image),
+  }));
+  await countChanges(records);
+  // The same report changes tell city systems' webhooks (flows/webhooks), through their own queue:
+  // a third reader of the stream is not allowed (two per shard), and this one already holds every
+  // report's new image. A failed send fails the batch; the retry counts nothing twice, and calls
+  // nobody twice (each call is claimed).
+  await queueWebhookChanges(records);
   return { batchItemFailures: [] };
 }

@@ -8,6 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, invalidInput } from '#domain/errors';
 import { createReport, type CreateInput } from '#flows/reports';
 import { limitItem } from '#flows/limits';
+import { isKeyPrincipal } from '#flows/apikeys';
 import * as idem from '#store/idempotency';
 import type { UserRecord } from '#store/users';
 
@@ -16,6 +17,9 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 const WAIT_MS = 25_000;
 
 function checkFiler(user: UserRecord, input: CreateInput): void {
+  // A city system's Open311 API key files as itself (flows/open311), and nothing else does.
+  if (isKeyPrincipal(user) !== (input.source === 'open311')) throw invalidInput('来源 open311 只能通过 Open311 接口和 API key 上报', { field: 'source' });
+  if (input.source === 'open311') return;
   if (user.role === 'resident') {
     if (input.source !== 'app' || input.caller) throw invalidInput('居民上报的来源只能是 app', { field: 'source' });
     if (!user.consentVersion) throw new DomainError('consent_required', '请先阅读并同意隐私政策');
@@ -39,7 +43,7 @@ export async function fileReport(user: UserRecord, input: CreateInput, key: stri
   checkFiler(user, input);
   // The count commits with the report (a refused report is not counted); it is looked up again
   // on every attempt, so losing the race for the last unit answers 429.
-  const counted = () => limitItem(user.id, 'reports', now);
+  const counted = () => limitItem(user.id, isKeyPrincipal(user) ? 'open311' : 'reports', now);
   if (key === undefined) return { reportId: (await createReport(user, input, now, [], async () => [await counted()])).id, replayed: false };
   if (!IDEMPOTENCY_KEY.test(key)) throw invalidInput('Idempotency-Key 须为 1-128 个可见 ASCII 字符');
   const hash = hashBody(input);

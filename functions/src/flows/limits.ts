@@ -19,6 +19,7 @@ const MESSAGES: Record<Limited, string> = {
   follows: '操作太频繁，请稍后再试',
   reveals: '查看联系电话太频繁，请稍后再试',
   invites: '邀请码尝试次数过多，请一小时后再试',
+  open311: '该 API key 提交太频繁，请稍后再试',
 };
 
 function windowFor(userId: string, what: Limited, now: Date): { w: Window; retryAfterSeconds: number } {

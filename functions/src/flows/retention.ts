@@ -21,6 +21,8 @@ export async function retain(before: ReportRecord, now: Date): Promise<void> {
     updatedAt: at,
     reporterId: before.reporterId && pseudonymOf(before.reporterId),
     caller: null,
+    // an Open311 filing's account and device ids point at a person as a caller's phone does
+    ...(before.open311 ? { open311: { ...before.open311, accountId: null, deviceId: null } } : {}),
     photos: [],
     retainedAt: at,
   };

@@ -22,6 +22,11 @@ export interface RequestCtx {
   body: unknown;
   /** the request body as sent (a route without a JSON body schema reads its own format: WeChat's XML pushes) */
   rawBody?: string | undefined;
+  /** the same, as bytes (multipart bodies: Open311's POST requests) */
+  rawBytes?: Buffer | undefined;
+  /** the path and query string as the client sent them (Open311 reads its format from the path's suffix) */
+  path: string;
+  queryString: string;
   query: unknown;
   params: unknown;
   user: UserRecord | null;
@@ -64,6 +69,23 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 function rawBody(event: APIGatewayProxyEventV2): string | undefined {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function rawBytes(event: APIGatewayProxyEventV2): Buffer | undefined {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+/**
+ * Error formats other than API.md's, by a route's `errorFormat`: Open311 answers errors as the
+ * spec's error list in the format the path asks for. Its module registers the renderer (so only
+ * the functions serving those routes bundle it); the renderer starts from `errorResponse`, the
+ * one mapping, and only re-shapes it.
+ */
+export type ErrorRenderer = (e: unknown, requestId: string, event: APIGatewayProxyEventV2) => APIGatewayProxyResultV2;
+const errorFormats = new Map<string, ErrorRenderer>();
+export function useErrorFormat(name: NonNullable<Route['errorFormat']>, render: ErrorRenderer): void {
+  errorFormats.set(name, render);
 }
 
 function lowerHeaders(h: APIGatewayProxyEventV2['headers']): Record<string, string> {
@@ -119,6 +141,9 @@ const parse = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGat
     carrier.wsb = {
       body: validate(route.body, body, 'body'),
       rawBody: raw,
+      rawBytes: rawBytes(event),
+      path: event.rawPath ?? '',
+      queryString: event.rawQueryString ?? '',
       query: validate(route.query, { ...(event.queryStringParameters ?? {}) }, 'query'),
       params: validate(route.params, { ...(event.pathParameters ?? {}) }, 'path'),
       user,
@@ -167,9 +192,11 @@ export function errorResponse(e: unknown, requestId: string): APIGatewayProxyRes
   return json(500, { error: { code: 'internal', message: '服务暂时不可用，请稍后重试', details: { requestId } } });
 }
 
-const errors = (): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
+const errors = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
   onError: async (request) => {
-    request.response = errorResponse(request.error, request.context.awsRequestId);
+    const render = route.errorFormat ? errorFormats.get(route.errorFormat) : undefined;
+    if (route.errorFormat && !render) throw new Error(`route ${route.method} ${route.path}: no renderer for error format ${route.errorFormat}`);
+    request.response = render ? render(request.error, request.context.awsRequestId, request.event) : errorResponse(request.error, request.context.awsRequestId);
   },
 });
 
@@ -192,7 +219,7 @@ const accessLog = (route: Route): middy.MiddlewareObj<APIGatewayProxyEventV2, AP
 export function makeHandler(route: Route, fn: HandlerFn) {
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     .use(accessLog(route))
-    .use(errors())
+    .use(errors(route))
     .use(parse(route))
     .handler(async (_event, context) => {
       const ctx = (context as CtxCarrier).wsb!;

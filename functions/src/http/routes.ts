@@ -28,9 +28,17 @@ export interface Route {
   fn: string;
   /** a larger request body than the API's 1 MB (area imports); Lambda's own limit is 6 MB */
   maxBodyBytes?: number;
+  /** errors in another format than API.md's (http/handler useErrorFormat): Open311's error list */
+  errorFormat?: 'open311';
 }
 
 const STAFF: readonly Role[] = ['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
+
+/** One Open311 resource as its three routes: bare (XML), .xml and .json. */
+function open311<const M extends Method, const P extends string, const H extends string, const X extends { query?: z.ZodType }>(method: M, path: P, handler: H, summary: string, extra: X) {
+  const row = <const Q extends string>(p: Q) => ({ method, path: p, handler, fn: 'open311' as const, summary, auth: 'none' as const, errorFormat: 'open311' as const, ...extra });
+  return [row(path), row(`${path}.xml`), row(`${path}.json`)] as const;
+}
 
 const TABLE = [
   { method: 'GET', path: '/v1/health', handler: 'system.health', fn: 'system', summary: 'store and object storage answer', auth: 'none' },
@@ -82,6 +90,24 @@ const TABLE = [
   { method: 'PATCH', path: '/v1/admin/staff/{id}', handler: 'admin.updateStaffAccount', fn: 'admin', summary: 'edit a staff account; {active:false} hands its open tasks back to routing', auth: 'user', roles: ['admin'], params: S.IdParams, body: S.UpdateStaffBody },
   { method: 'GET', path: '/v1/admin/push/dead-letters', handler: 'admin.pushDeadLetters', fn: 'admin', summary: 'WeChat pushes that failed after retries, oldest first', auth: 'user', roles: ['admin'], query: S.ListQuery },
   { method: 'POST', path: '/v1/admin/push/replay', handler: 'admin.replayPushes', fn: 'admin', summary: 'retry dead-lettered pushes once each (?limit, ?cursor); done ones leave the list', auth: 'user', roles: ['admin'], query: S.ListQuery },
+  // Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2): each resource bare (XML, the spec's
+  // default), as .xml and as .json — API Gateway matches whole path segments, so each form is a
+  // route; a {param} carries its own suffix. Errors in the spec's format; only POST needs a key.
+  ...open311('GET', '/open311/v2/discovery', 'open311.discovery', 'Open311 service discovery: the endpoint, its formats, where to get an api_key', { query: S.Open311Query }),
+  ...open311('GET', '/open311/v2/services', 'open311.services', 'Open311 service list: one service per hazard category (service_code = category code)', { query: S.Open311Query }),
+  { method: 'GET', path: '/open311/v2/services/{service_code}', handler: 'open311.service', fn: 'open311', summary: 'Open311 service definition: the category\'s attributes (safety question, where, unit, floor); {service_code}.json / .xml', auth: 'none', errorFormat: 'open311', query: S.Open311Query, params: S.Open311ServiceParams },
+  ...open311('GET', '/open311/v2/requests', 'open311.requests', 'Open311 service requests: by ids, or the last 90 days by service_code / status / start_date / end_date; newest first, Link rel=next', { query: S.Open311RequestsQuery }),
+  ...open311('POST', '/open311/v2/requests', 'open311.create', 'Open311 new service request (api_key; form-encoded, multipart or JSON; Idempotency-Key honoured): filed, routed and notified like any report', { query: S.Open311RequestsQuery }),
+  { method: 'GET', path: '/open311/v2/requests/{service_request_id}', handler: 'open311.request', fn: 'open311', summary: 'Open311 one service request; {id}.json / .xml', auth: 'none', errorFormat: 'open311', query: S.Open311Query, params: S.Open311RequestParams },
+  { method: 'GET', path: '/open311/v2/tokens/{token}', handler: 'open311.token', fn: 'open311', summary: 'Open311 service_request_id of a token (every service is realtime: a request id is its own token)', auth: 'none', errorFormat: 'open311', query: S.Open311Query, params: S.Open311TokenParams },
+  { method: 'POST', path: '/v1/admin/apikeys', handler: 'integrations.issueApiKey', fn: 'integrations', summary: "issue an Open311 api_key for a city system, bound to the admin's areas (shown once, stored hashed)", auth: 'user', roles: ['admin'], body: S.ApiKeyBody },
+  { method: 'GET', path: '/v1/admin/apikeys', handler: 'integrations.apiKeys', fn: 'integrations', summary: 'Open311 api_keys the admin manages (never the key itself)', auth: 'user', roles: ['admin'] },
+  { method: 'DELETE', path: '/v1/admin/apikeys/{id}', handler: 'integrations.revokeApiKey', fn: 'integrations', summary: 'revoke an Open311 api_key (its POSTs answer 403 from now on)', auth: 'user', roles: ['admin'], params: S.IdParams },
+  { method: 'POST', path: '/v1/admin/webhooks', handler: 'integrations.createWebhook', fn: 'integrations', summary: "a city system's webhook: signed calls when requests its api_key filed change (secret shown once)", auth: 'user', roles: ['admin'], body: S.WebhookBody },
+  { method: 'GET', path: '/v1/admin/webhooks', handler: 'integrations.webhooks', fn: 'integrations', summary: 'webhooks of the api_keys the admin manages (never the secret)', auth: 'user', roles: ['admin'] },
+  { method: 'DELETE', path: '/v1/admin/webhooks/{id}', handler: 'integrations.deleteWebhook', fn: 'integrations', summary: 'stop a webhook', auth: 'user', roles: ['admin'], params: S.IdParams },
+  { method: 'GET', path: '/v1/admin/webhooks/dead-letters', handler: 'integrations.webhookDeadLetters', fn: 'integrations', summary: 'webhook calls that failed after their retries, oldest first', auth: 'user', roles: ['admin'], query: S.ListQuery },
+  { method: 'POST', path: '/v1/admin/webhooks/replay', handler: 'integrations.replayWebhooks', fn: 'integrations', summary: 'call dead-lettered webhooks once more (?limit, ?cursor); done ones leave the list', auth: 'user', roles: ['admin'], query: S.ListQuery },
 ] as const satisfies readonly Route[];
 
 export const ROUTES: readonly Route[] = TABLE;
@@ -96,7 +122,8 @@ export type RowOf<K extends HandlerKey> = Extract<RouteRow, { handler: K }>;
 const compiled = ROUTES.map((r) => ({
   route: r,
   params: [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
-  re: new RegExp(`^${r.path.replace(/\{\w+\}/g, '([^/]+)')}$`),
+  // literal dots (services.json) are literal; {param} is one whole segment
+  re: new RegExp(`^${r.path.replace(/[.+*?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '([^/]+)')}$`),
 })).sort((a, b) => a.params.length - b.params.length);
 
 export type Match = { route: Route; params: Record<string, string> } | { methodNotAllowed: Method[] } | null;

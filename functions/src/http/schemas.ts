@@ -254,3 +254,54 @@ export const ErrorBody = z
 export type CreateReportInput = z.infer<typeof CreateReportBody>;
 export type ActionInput = z.infer<typeof ActionBody>;
 export type ReportViewT = z.infer<typeof ReportView>;
+
+// ── Open311 GeoReport v2 (/open311/v2/…) and the integrations that serve it ───────────────────
+
+/** The spec: an optional argument passed empty means the same as one not passed. */
+const optional = <T extends z.ZodType>(s: T) => z.preprocess((v) => (v === '' ? undefined : v), s.optional());
+/**
+ * W3C date-times with their zone (Z or ±hh:mm), milliseconds or not; a bare date is that day
+ * from 00:00 China time (days are China days, API.md).
+ */
+export const W3cDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/, 'W3C 日期时间，如 2026-01-01T00:00:00Z 或 2026-01-01T08:00:00.000+08:00')
+  .transform((s, ctx) => {
+    const ms = Date.parse(/T/.test(s) ? s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2') : `${s}T00:00:00+08:00`);
+    if (!Number.isFinite(ms)) {
+      ctx.addIssue({ code: 'custom', message: '不是有效的日期时间' });
+      return z.NEVER;
+    }
+    return new Date(ms);
+  });
+const commaList = <T extends z.ZodType<unknown, string>>(item: T, max: number) =>
+  optional(z.string().max(4000).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)).pipe(z.array(item).max(max)));
+
+export const Open311Query = z.object({ jurisdiction_id: optional(z.string().max(200)) });
+export const Open311RequestsQuery = Open311Query.extend({
+  service_request_id: commaList(Id, 200),
+  service_code: commaList(z.string().max(40), 50),
+  start_date: optional(W3cDate),
+  end_date: optional(W3cDate),
+  status: commaList(z.enum(['open', 'closed']), 2),
+  /** not in the spec: page size (default 200, at most 1000, the spec's cap) and the next page (Link: rel="next") */
+  limit: optional(z.coerce.number().int().min(1).max(1000)),
+  cursor: optional(z.string().max(400)),
+  /** the spec's POST takes api_key in the body; some clients put it in the query string */
+  api_key: optional(z.string().max(200)),
+});
+export const Open311ServiceParams = z.object({ service_code: z.string().min(1).max(80) });
+export const Open311RequestParams = z.object({ service_request_id: z.string().min(1).max(80) });
+export const Open311TokenParams = z.object({ token: z.string().min(1).max(80) });
+
+export const ApiKeyBody = z.object({ name: text(60) }).meta({ id: 'ApiKeyRequest' });
+export const WEBHOOK_EVENTS = ['status_changed', 'updated'] as const;
+export const WebhookBody = z
+  .object({
+    /** the key whose Open311 requests it hears of */
+    apiKeyId: Id,
+    url: z.string().url().max(500),
+    /** status_changed: the request's status moved (accepted, dispatched, resolved, closed …); updated: any new timeline entry */
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(2).default(['status_changed']),
+  })
+  .meta({ id: 'WebhookRequest' });

@@ -58,6 +58,8 @@ export const INDEX = {
   pendingUploads: GSI.GSI3,
   /** a beat's open reports, by deadline */
   openReportsOfBeat: GSI.GSI4,
+  /** every report of one China day, by time (Open311 GET requests; on each report's first timeline item) */
+  requestsOfDay: GSI.GSI4,
   /** open reports of a category by geohash cell (duplicates near a point) */
   openReportsNear: GSI.GSI5,
   /** the audit log of one China day */

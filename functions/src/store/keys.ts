@@ -22,7 +22,8 @@
  *                                                                  GSI6 timersDue: TIMER#<hour of next timer> / <at of next timer>  (while one is pending)
  * Member       REPORT#<reportId>        MEMBER#<uid>               GSI1 reportsOfUser: USER#<uid> / <createdAt>#<reportId>
  *                                                                  reporter + followers
- * Event        REPORT#<reportId>        EVENT#<version:6>          timeline, one per state change (its events and its outbox row,
+ * Event        REPORT#<reportId>        EVENT#<version:6>          GSI4 requestsOfDay: REQUESTS#<chinaDay> / <createdAt>  (EVENT#000001 only)
+ *                                                                  timeline, one per state change (its events and its outbox row,
  *                                                                  which the notifier reads from the stream)
  * Outbox row   REPORT#<reportId>        OUTBOX#<version:6>         the layout before the row rode its Event item: still read, no
  *                                                                  longer written
@@ -70,6 +71,7 @@
  * - open reports of a category near a point ........... openReportsNear (GSI5) PK=GEO#<category>#<geohash7>, for the cell and its 8 neighbours
  * - timers due (time limits, surveys) ................. timersDue (GSI6) PK=TIMER#<hour of next timer>, SK <= now, hour by hour
  * - my reports and followed ones, newest first ........ reportsOfUser (GSI1) PK=USER#<uid>, descending
+ * - reports of a China day, by time (Open311) ......... requestsOfDay (GSI4) PK=REQUESTS#<chinaDay>, SK between times, day by day
  * - user by id (one or a batch) ....................... GetItem / BatchGet
  * - user by WeChat openid ............................. userByOpenid (GSI1) PK=OPENID#<openid>
  * - a user's inbox, newest first ...................... Query PK=USER#<uid>, SK begins_with INBOX#, descending
@@ -101,6 +103,7 @@
  */
 import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, Projection } from '@aws-sdk/client-dynamodb';
 import { GSI, INDEX, type Entity, type PhysicalIndex } from '#store/entity';
+import { ApiKey, Webhook, WebhookDeadLetter, WebhookDelivery } from '#store/entities/apikeys';
 import { AreaSet } from '#store/entities/areas';
 import { AuditEntry } from '#store/entities/audit';
 import { BuildingTally } from '#store/entities/buildings';
@@ -119,6 +122,7 @@ import { Upload } from '#store/entities/uploads';
 import { Invite, StaffArea, User } from '#store/entities/users';
 
 export { GSI, INDEX, KEY_ATTRIBUTES, indexQuery, pad, withoutKeys, type Index, type IndexName, type Partition } from '#store/entity';
+export { ApiKey, Webhook, WebhookDeadLetter, WebhookDelivery };
 export { AreaSet, AuditEntry, BuildingTally, CategoryTableCurrent, CategoryTableVersion, Event, Grant, Idempotency, Inbox, Invite, KpiDay, KpiNow, LimitCounter, MediaTrace, Member, ModerationQueue, Outbox, PushDeadLetter, Rating, Report, StaffArea, SweeperCursor, Upload, User };
 
 /** Every entity of the table, in the order of the key table above. */

@@ -134,6 +134,14 @@ export function reportIdOfEntry(item: Item): string | null {
   return Report.owns(item) || Event.owns(item) ? Report.idOf(item.PK) : null;
 }
 
+/** China day (UTC+8, no DST) of a time: the partition of the report's requestsOfDay entry. */
+const chinaDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** The report's entry in requestsOfDay (Open311's city-wide list by time): on the first timeline item, written once. */
+function dayEntry(r: ReportRecord): Record<string, string> {
+  return Event.index('requestsOfDay', { chinaDay: chinaDay(r.createdAt), createdAt: r.createdAt });
+}
+
 type StoredOutbox = Omit<OutboxRow, 'reportId' | 'version' | 'at' | 'actorId'> & { at?: string; actorId?: string | null };
 
 /**
@@ -149,7 +157,7 @@ export function eventItem(events: readonly TimelineEvent[], outbox: OutboxRow | 
     const { reportId: _r, version: _v, at, actorId, ...rest } = outbox;
     stored = { ...rest, ...(at !== first.at ? { at } : {}), ...(actorId !== (first.actor?.id ?? null) ? { actorId } : {}) };
   }
-  const grid = created ? gridEntry(created) : {};
+  const grid = created ? { ...gridEntry(created), ...dayEntry(created) } : {};
   return { ...keys.event(first.reportId, first.version), type: 'event', ...grid, ...first, ...(also.length ? { also } : {}), ...(stored ? { outbox: stored } : {}) };
 }
 

@@ -52,7 +52,10 @@ export const Event = entity({
   pk: 'REPORT#<reportId>',
   sk: 'EVENT#<version:6>',
   note: 'timeline, one per state change (its events and its outbox row, which the notifier reads from the stream)',
-  patterns: [],
+  indexes: {
+    requestsOfDay: { pk: 'REQUESTS#<chinaDay>', sk: '<createdAt>', note: '(EVENT#000001 only)' },
+  },
+  patterns: [{ what: 'reports of a China day, by time (Open311)', index: 'requestsOfDay', how: 'SK between times, day by day' }],
 });
 
 export const Outbox = entity({
