@@ -138,7 +138,8 @@ export function serviceRequest(r: ReportRecord, events: readonly TimelineEvent[]
     requested_datetime: w3c(r.createdAt),
     updated_datetime: w3c(status === 'closed' ? closedAt(r) : r.updatedAt),
     expected_datetime: w3c(r.resolveBy),
-    address: r.placeLabel ?? r.address ?? r.gridName,
+    // what the city system wrote, read back; an app report by its place's label, as the public map shows it
+    address: (own ? r.address : null) ?? r.placeLabel ?? r.gridName,
     address_id: r.building?.id ?? null,
     zipcode: null,
     lat: point.lat,
