@@ -30,6 +30,7 @@ import { AreaModel, bearer, createBoundStaff, describeChange, tableState, wechat
 import { ROUTES } from '../../functions/src/http/routes.ts';
 import { demoCity } from '../../functions/src/geo/demo-city.ts';
 import { toAreaImport } from '../../functions/src/geo/import.ts';
+import { gcj02ToWgs84 } from '../../functions/src/geo/datum.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The expectation table (API.md / PRODUCT.md)
@@ -121,7 +122,32 @@ const EXPECT: Record<string, Row> = {
   // (area-rights.test.ts has the city admin's control)
   'GET /v1/admin/push/dead-letters': everyone(403),
   'POST /v1/admin/push/replay': everyone(403),
+  // Open311 GeoReport v2: reads are public (API.md); POST needs an api_key, which the matrix never sends
+  ...open311Rows({ 'GET /open311/v2/discovery': anyone(OK), 'GET /open311/v2/services': anyone(OK), 'GET /open311/v2/requests': anyone(OK), 'POST /open311/v2/requests': anyone(403) }),
+  'GET /open311/v2/services/{service_code}': anyone(OK),
+  'GET /open311/v2/requests/{service_request_id}': anyone(OK),
+  'GET /open311/v2/tokens/{token}': anyone(OK),
+  // api_keys: any admin issues one bound to their own areas; revoking and webhooks only for keys of their areas
+  'POST /v1/admin/apikeys': adminOnly(OK),
+  'GET /v1/admin/apikeys': adminOnly(OK),
+  'DELETE /v1/admin/apikeys/{id}': adminOnly(io(OK, 403)),
+  'POST /v1/admin/webhooks': adminOnly(io(OK, 403)),
+  'GET /v1/admin/webhooks': adminOnly(OK),
+  'DELETE /v1/admin/webhooks/{id}': adminOnly(io(OK, 403)),
+  // failed webhook calls are the whole city's, as failed pushes are
+  'GET /v1/admin/webhooks/dead-letters': everyone(403),
+  'POST /v1/admin/webhooks/replay': everyone(403),
 };
+
+/** The request of each of an Open311 resource's three routes, given its suffix. */
+function open311Requests(rows: Record<string, (suffix: string) => Req>): Record<string, () => Req> {
+  return Object.fromEntries(Object.entries(rows).flatMap(([k, v]) => ['', '.xml', '.json'].map((f) => [`${k}${f}`, () => v(f)])));
+}
+
+/** One row for an Open311 resource's three routes: bare (XML), .xml and .json. */
+function open311Rows<T>(rows: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(rows).flatMap(([k, v]) => ['', '.xml', '.json'].map((f) => [`${k}${f}`, v])));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Places, people and fixtures
@@ -168,6 +194,15 @@ const fx = {
   refreshToken: '',
   consentVersion: '',
   cityImport: undefined as unknown,
+  /** the WGS-84 point of locIn (Open311 speaks WGS-84) */
+  wgsIn: { lat: 0, lng: 0 },
+  /** api_keys: the street admin's (revoked inside), another for its webhook, the city admin's (outside) */
+  keyIn: '',
+  hookKeyIn: '',
+  keyOut: '',
+  /** webhooks of the street admin's key and of the city key */
+  hookIn: '',
+  hookOut: '',
 };
 
 const ownArea = (role: Role) => (role === 'resident' ? STREET_IN : fx.areas[role][0]!);
@@ -251,6 +286,24 @@ const REQUEST: Record<string, (caller: Caller, scope: Scope) => Req> = {
   'PATCH /v1/admin/staff/{id}': (_c, s) => ({ path: `/v1/admin/staff/${s === 'in' ? fx.patchTarget : 'u-gw-tongle-05'}`, body: { name: '矩阵 改名' } }),
   'GET /v1/admin/push/dead-letters': () => ({ path: '/v1/admin/push/dead-letters' }),
   'POST /v1/admin/push/replay': () => ({ path: '/v1/admin/push/replay' }),
+  ...open311Requests({
+    'GET /open311/v2/discovery': (f: string) => ({ path: `/open311/v2/discovery${f}` }),
+    'GET /open311/v2/services': (f: string) => ({ path: `/open311/v2/services${f}?jurisdiction_id=` }),
+    'GET /open311/v2/requests': (f: string) => ({ path: `/open311/v2/requests${f}?service_request_id=${fx.A}` }),
+    // a valid request but for the api_key: a refusal about the key, not the body
+    'POST /open311/v2/requests': (f: string) => ({ path: `/open311/v2/requests${f}`, body: { service_code: 'other', lat: fx.wgsIn.lat, long: fx.wgsIn.lng, description: `矩阵测试 ${++seq}` } }),
+  }),
+  'GET /open311/v2/services/{service_code}': () => ({ path: '/open311/v2/services/gas_hazard.json' }),
+  'GET /open311/v2/requests/{service_request_id}': () => ({ path: `/open311/v2/requests/${fx.A}.xml` }),
+  'GET /open311/v2/tokens/{token}': () => ({ path: `/open311/v2/tokens/${fx.A}.json` }),
+  'POST /v1/admin/apikeys': () => ({ path: '/v1/admin/apikeys', body: { name: `矩阵 对接 ${++seq}` } }),
+  'GET /v1/admin/apikeys': () => ({ path: '/v1/admin/apikeys' }),
+  'DELETE /v1/admin/apikeys/{id}': (_c, s) => ({ path: `/v1/admin/apikeys/${s === 'in' ? fx.keyIn : fx.keyOut}` }),
+  'POST /v1/admin/webhooks': (_c, s) => ({ path: '/v1/admin/webhooks', body: { apiKeyId: s === 'in' ? fx.hookKeyIn : fx.keyOut, url: 'http://127.0.0.1:9/matrix', events: ['status_changed'] } }),
+  'GET /v1/admin/webhooks': () => ({ path: '/v1/admin/webhooks' }),
+  'DELETE /v1/admin/webhooks/{id}': (_c, s) => ({ path: `/v1/admin/webhooks/${s === 'in' ? fx.hookIn : fx.hookOut}` }),
+  'GET /v1/admin/webhooks/dead-letters': () => ({ path: '/v1/admin/webhooks/dead-letters' }),
+  'POST /v1/admin/webhooks/replay': () => ({ path: '/v1/admin/webhooks/replay' }),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -393,7 +446,9 @@ async function runCell(c: GeneratedCell): Promise<void> {
     expect.soft(r.status, where).toBe(c.expect);
   }
   if (!isSuccess(c.expect) && r.status >= 400) {
-    expect.soft(r.json?.error?.code, `${where} (API.md error body)`).toMatch(/^[a-z][a-z0-9_]*$/);
+    // Open311 answers the spec's error list (XML, or JSON for .json paths) instead of API.md's body
+    if (c.key.includes(' /open311/')) expect.soft(r.text, `${where} (the Open311 error list)`).toMatch(/<errors>\s*<error>\s*<code>\d{3}<\/code>|^\[\{"code":\d{3},"description":/);
+    else expect.soft(r.json?.error?.code, `${where} (API.md error body)`).toMatch(/^[a-z][a-z0-9_]*$/);
   }
   if (before && after) expect(describeChange(before, after), `${label(c)}: a refused write must leave the table byte-identical`).toBe('no change');
 }
@@ -490,6 +545,18 @@ beforeAll(async () => {
   fx.refreshToken = (await api.post('/v1/auth/dev', { userId: RESIDENT3 })).json.refreshToken;
   fx.consentVersion = (await api.get('/v1/me', RESIDENT)).json.consent.current;
   fx.cityImport = toAreaImport(demoCity());
+  fx.wgsIn = gcj02ToWgs84(fx.locIn);
+  const issue = async (token: string | null, name: string) => {
+    const r = await api.call('POST', '/v1/admin/apikeys', { body: { name }, ...(token ? { headers: bearer(token) } : { as: 'u-admin' }) });
+    if (r.status !== 201) throw new Error(`POST /v1/admin/apikeys ${r.status} ${r.text}`);
+    return r.json.id as string;
+  };
+  fx.keyIn = await issue(streetAdmin.token, '矩阵 街道对接');
+  fx.hookKeyIn = await issue(streetAdmin.token, '矩阵 街道对接（webhook）');
+  fx.keyOut = await issue(null, '矩阵 全市对接');
+  const hook = async (apiKeyId: string) => (await api.post('/v1/admin/webhooks', { apiKeyId, url: 'http://127.0.0.1:9/matrix', events: ['updated'] }, 'u-admin')).json.id as string;
+  fx.hookIn = await hook(fx.hookKeyIn);
+  fx.hookOut = await hook(fx.keyOut);
 }, 120_000);
 
 afterAll(async () => {

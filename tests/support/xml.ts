@@ -6,7 +6,11 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(new URL('../../functions/package.json', import.meta.url));
-const { XMLParser, XMLValidator } = require('fast-xml-parser') as typeof import('fast-xml-parser');
+interface Lib {
+  XMLParser: new (o: { parseTagValue: boolean; isArray: (name: string) => boolean; ignoreDeclaration: boolean }) => { parse(text: string): any };
+  XMLValidator: { validate(text: string): true | { err: unknown } };
+}
+const { XMLParser, XMLValidator } = require('fast-xml-parser') as Lib;
 
 /** The spec's containers: their children are always lists, even of one. */
 const LISTS = new Set(['service', 'request', 'error', 'attribute', 'value', 'endpoint', 'format']);
