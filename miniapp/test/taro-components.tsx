@@ -6,7 +6,8 @@ import { createElement, type ReactNode } from 'react';
 
 type P = Record<string, any> & { children?: ReactNode };
 const DROP = ['hoverClass', 'openType', 'onGetPhoneNumber', 'mode', 'loading', 'maxlength', 'color', 'placeholderClass'];
-const clean = (p: P) => Object.fromEntries(Object.entries(p).filter(([k]) => !DROP.includes(k)));
+// `nativeProps`: what Taro's h5 field puts on its inner <input> / <textarea> / <img> (e.g. aria-label, alt)
+const clean = ({ nativeProps, ...p }: P) => ({ ...Object.fromEntries(Object.entries(p).filter(([k]) => !DROP.includes(k))), ...(nativeProps ?? {}) });
 
 export const View = (p: P) => createElement('div', clean(p));
 export const Text = (p: P) => createElement('span', clean(p));

@@ -5,8 +5,8 @@
  */
 import { View, Text, Button, Image } from '@tarojs/components';
 import { StatusBadge } from './StatusBadge';
-import { formatTime } from '../lib/format';
-import { role } from '../lib/a11y';
+import { formatTime, joinParts } from '../lib/format';
+import { imageAlt, role } from '../lib/a11y';
 import type { NearbyReport } from '../lib/types';
 
 export function NearbyList({ items, onJoin }: { items: NearbyReport[]; onJoin: (id: string) => void }) {
@@ -22,18 +22,14 @@ export function NearbyList({ items, onJoin }: { items: NearbyReport[]; onJoin: (
         return (
           <View key={r.id} className='card mt8' style={{ marginBottom: 0 }} data-testid='nearby-item'>
             <View className='row gap' style={{ alignItems: 'flex-start' }}>
-              {r.thumbUrl ? <Image className='thumb' src={r.thumbUrl} mode='aspectFill' aria-label={`${r.categoryName}的现场照片`} data-testid='nearby-thumb' /> : null}
+              {r.thumbUrl ? <Image className='thumb' src={r.thumbUrl} mode='aspectFill' {...imageAlt(`${r.categoryName}的现场照片`)} data-testid='nearby-thumb' /> : null}
               <View className='grow'>
                 <View className='row--between'>
                   <StatusBadge status={r.status} name={r.statusName} />
                   <Text className={r.sameBuilding ? 'badge badge--orange' : 'muted'}>{where}</Text>
                 </View>
                 <Text className='report-row__desc block'>{r.description ?? r.categoryName}</Text>
-                <Text className='muted small block'>
-                  {r.placeLabel ? `${r.placeLabel} · ` : ''}
-                  {when}
-                  {r.followerCount ? ` · ${r.followerCount} 人也遇到` : ''}
-                </Text>
+                <Text className='muted small block'>{joinParts([r.placeLabel, when, r.followerCount ? `${r.followerCount} 人也遇到` : null])}</Text>
               </View>
             </View>
             <Button className='btn btn--ghost btn--small mt8' {...role('button', `我也遇到：${r.categoryName}，${where}，${when}`)} onClick={() => onJoin(r.id)}>

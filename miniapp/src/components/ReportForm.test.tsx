@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen } from '@testing-library/react';
-import { ReportForm, missingFor, type DraftFields, type ReportFormProps } from './ReportForm';
+import { fireEvent, render, screen, within } from '@testing-library/react';
+import { ReportForm, missingFor, PHOTO_WHY, type DraftFields, type ReportFormProps } from './ReportForm';
 import { fixedPlace } from './place/testing';
 import type { PhotoState } from '../lib/photos';
 import type { Category, NearbyReport } from '../lib/types';
@@ -104,7 +104,8 @@ describe('ReportForm', () => {
   it('sends once however often the button is tapped while sending', async () => {
     let finish!: () => void;
     const onSubmit = vi.fn(() => new Promise<void>((r) => (finish = r)));
-    render(<Harness onSubmit={onSubmit} initial={{ category: 'other', description: '消防栓被杂物挡住' }} />);
+    const ready = [{ local: { path: 'blob:1', size: 10, type: 'image/jpeg' }, state: 'ready', uploadId: 'U1' }] as PhotoState[];
+    render(<Harness onSubmit={onSubmit} photos={ready} initial={{ category: 'other', description: '消防栓被杂物挡住' }} />);
     const submit = screen.getByTestId('submit');
     fireEvent.click(submit);
     fireEvent.click(submit);
@@ -158,9 +159,67 @@ describe('ReportForm', () => {
     expect(screen.getByText('我也遇到').getAttribute('aria-label')).toContain('同一栋楼');
   });
 
-  it('shows the API error message as given', () => {
-    render(<Harness error='隐私政策版本不符（内容已保存，可直接重新提交）' initial={{ category: 'other' }} />);
+  it('shows the API error message as given, in a dialog over the screen and in words above the button', () => {
+    const { rerender } = render(<Harness error='隐私政策版本不符（内容已保存，可直接重新提交）' initial={{ category: 'other' }} />);
+    const dialog = screen.getByRole('alertdialog', { name: '提交失败' });
+    expect(dialog.getAttribute('aria-modal')).toBe('true');
+    expect(dialog.textContent).toContain('隐私政策版本不符');
+    // the words stay inside the fixed footer, next to the button (never hidden under it)
+    expect(screen.getByTestId('submit-error').closest('.footer-bar')).toBeTruthy();
     expect(screen.getByTestId('submit-error').textContent).toContain('隐私政策版本不符');
+    fireEvent.click(screen.getByText('知道了'));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(screen.getByTestId('submit-error')).toBeTruthy();
+    // the same failure again (a retry that fails too) opens the dialog again
+    rerender(<Harness error={null} initial={{ category: 'other' }} />);
+    rerender(<Harness error='隐私政策版本不符（内容已保存，可直接重新提交）' initial={{ category: 'other' }} />);
+    expect(screen.getByRole('alertdialog', { name: '提交失败' })).toBeTruthy();
+  });
+
+  it('the first tap on 提交上报 without a photo asks first (有照片处理更快), once; a report with photos goes at once', () => {
+    const onSubmit = vi.fn();
+    const onAddPhoto = vi.fn();
+    const { unmount } = render(<Harness onSubmit={onSubmit} onAddPhoto={onAddPhoto} initial={{ category: 'other', description: '消防栓被杂物挡住' }} />);
+    // the form says why photos help before anyone taps
+    expect(screen.getByTestId('photo-why').textContent).toBe(PHOTO_WHY);
+    fireEvent.click(screen.getByTestId('submit'));
+    expect(onSubmit).not.toHaveBeenCalled();
+    const nudge = screen.getByRole('dialog', { name: '有照片处理更快' });
+    expect(nudge.textContent).toContain('网格员能先看清现场');
+    // 添加照片 opens the camera and does not send
+    fireEvent.click(screen.getByText('添加照片'));
+    expect(onAddPhoto).toHaveBeenCalledTimes(1);
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    // asked once: the next tap sends
+    fireEvent.click(screen.getByTestId('submit'));
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    unmount();
+
+    const send = vi.fn();
+    render(<Harness onSubmit={send} initial={{ category: 'other', description: '消防栓被杂物挡住' }} />);
+    fireEvent.click(screen.getByTestId('submit'));
+    fireEvent.click(screen.getByText('不加照片，直接提交'));
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('names every control for a screen reader: the category tiles as radios, the description, the address, the anonymous switch', () => {
+    render(<Harness initial={{ category: 'ebike_charging' }} />);
+    const group = screen.getByRole('radiogroup', { name: '问题类型' });
+    expect(within(group).getAllByRole('radio')).toHaveLength(4);
+    for (const name of ['电动车充电', '燃气隐患', '违规用火', '其他隐患']) expect(within(group).getByRole('radio', { name })).toBeTruthy();
+    expect(screen.getByRole('radio', { name: '电动车充电' }).getAttribute('aria-checked')).toBe('true');
+    expect(screen.getByRole('radio', { name: '其他隐患' }).getAttribute('aria-checked')).toBe('false');
+    // the category's disc is decoration: the tile's name is its words alone
+    expect(group.querySelector('.cat__icon')!.getAttribute('aria-hidden')).toBe('true');
+    expect(screen.getByLabelText('简单描述（必填）').tagName).toBe('TEXTAREA');
+    expect(screen.getByLabelText('位置补充（选填）').tagName).toBe('INPUT');
+    expect(screen.getByRole('switch', { name: '匿名上报' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: '拍照/相册 添加照片' })).toBeTruthy();
+    // buttons whose label adds to their words still start with the words (WCAG 2.5.3)
+    expect(screen.getByRole('button', { name: /^重新定位/ })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^搜索楼栋/ }).getAttribute('aria-expanded')).toBe('false');
   });
 
   it('switches to anonymous', () => {

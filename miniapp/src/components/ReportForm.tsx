@@ -3,9 +3,11 @@
  * grid; fire and gas first tell them to call 119 / 110), photos, where (the place field: the
  * server's label and the grid that will handle it), what happened, anonymous or not; open
  * reports of the same kind nearby or in the same building are offered before sending ("我也遇到").
+ * Sending without a photo is allowed after one nudge (有照片处理更快); a failed send is told in a
+ * dialog over the screen (and stays in words above the button), never under the fixed footer.
  * Presentational: the page owns loading, uploads, the place and sending.
  */
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { View, Text, Button, Textarea, Input, Switch } from '@tarojs/components';
 import { CategoryIcon, categoryShortName } from './CategoryIcon';
 import { PhotoPicker } from './Photos';
@@ -15,6 +17,8 @@ import { placeMissing, type UsePlace } from './place/usePlace';
 import type { PhotoState } from '../lib/photos';
 import type { Category, NearbyReport } from '../lib/types';
 import { disabledIf } from '../lib/dom';
+import { fieldLabel, radio, role } from '../lib/a11y';
+import { Dialog } from './Dialog';
 
 export interface DraftFields {
   category: string | null;
@@ -38,10 +42,15 @@ export interface ReportFormProps {
   /** true while sending (default false) */
   submitting?: boolean;
   error?: string | null;
+  /** the error dialog's title (default 提交失败) */
+  errorTitle?: string;
   onSubmit: () => void | Promise<void>;
 }
 
 export const DESCRIPTION_MAX = 1000;
+
+/** Why photos help, on the form and in the no-photo nudge. */
+export const PHOTO_WHY = '有照片处理更快：网格员能先看清现场、带对工具，少跑一趟。';
 
 /** What still stops sending, in words; empty when ready. `place`: what the place lacks (null: confirmed). */
 export function missingFor(draft: DraftFields, photos: PhotoState[], place: string | null): string[] {
@@ -58,18 +67,28 @@ export function ReportForm(props: ReportFormProps) {
   const { categories, draft, onChange, photos, place, nearby, submitting = false, error } = props;
   const [ackFor, setAckFor] = useState<string | null>(null);
   const sent = useRef(false);
+  /** the no-photo nudge: not shown yet / showing / answered (it is asked once) */
+  const [nudge, setNudge] = useState<'ask' | 'open' | 'done'>('ask');
+  /** the error dialog: opens on each new error, closed by 知道了 */
+  const [errorOpen, setErrorOpen] = useState(false);
+  useEffect(() => setErrorOpen(!!error), [error]);
   const selected = categories.find((c) => c.code === draft.category) ?? null;
   const blocked = !!selected?.emergency && ackFor !== selected.code;
   const missing = missingFor(draft, photos, placeMissing(place.state));
   const canSend = !missing.length && !submitting;
 
-  const submit = () => {
+  const send = () => {
     // a second tap while the first is in flight does nothing (and the page reuses the draft's Idempotency-Key)
-    if (!canSend || sent.current) return;
+    if (sent.current) return;
     sent.current = true;
     Promise.resolve(props.onSubmit()).finally(() => {
       sent.current = false;
     });
+  };
+  const submit = () => {
+    if (!canSend || sent.current) return;
+    if (!photos.length && nudge === 'ask') return setNudge('open');
+    send();
   };
 
   return (
@@ -78,9 +97,9 @@ export function ReportForm(props: ReportFormProps) {
         <Text className='field__label'>
           1. 发现了什么问题<Text className='req'>*</Text>
         </Text>
-        <View className='cat-grid'>
+        <View className='cat-grid' {...role('radiogroup', '问题类型')}>
           {categories.map((c) => (
-            <View key={c.code} className={`cat${draft.category === c.code ? ' cat--on' : ''}`} onClick={() => onChange({ category: c.code })} data-testid={`category-${c.code}`}>
+            <View key={c.code} className={`cat${draft.category === c.code ? ' cat--on' : ''}`} {...radio(draft.category === c.code)} onClick={() => onChange({ category: c.code })} data-testid={`category-${c.code}`}>
               <CategoryIcon code={c.code} />
               <Text className='cat__short'>{categoryShortName(c.code, c.name)}</Text>
             </View>
@@ -109,12 +128,15 @@ export function ReportForm(props: ReportFormProps) {
       {!blocked ? (
         <>
           <View className='field'>
-            <Text className='field__label'>2. 拍照（最多 9 张，建议拍清现场）</Text>
+            <Text className='field__label'>2. 拍照（选填，最多 9 张）</Text>
+            <Text className='muted small block' style={{ marginBottom: '8px' }} data-testid='photo-why'>
+              {PHOTO_WHY}
+            </Text>
             <PhotoPicker value={photos} max={9} onAdd={props.onAddPhoto} onRemove={props.onRemovePhoto} onRetry={props.onRetryPhoto} disabled={submitting} />
           </View>
 
           <PlaceField place={place}>
-            <Input className='input mt8' value={draft.address} placeholder='门牌、位置补充（选填），如 2单元楼道' aria-label='位置补充（选填）' maxlength={200} onInput={(e) => onChange({ address: e.detail.value })} />
+            <Input className='input mt8' value={draft.address} placeholder='门牌、位置补充（选填），如 2单元楼道' {...fieldLabel('位置补充（选填）')} maxlength={200} onInput={(e) => onChange({ address: e.detail.value })} />
           </PlaceField>
 
           <NearbyList items={nearby} onJoin={props.onJoin} />
@@ -128,10 +150,11 @@ export function ReportForm(props: ReportFormProps) {
               value={draft.description}
               placeholder='例如：3 栋 2 单元楼道里有电动车在充电，电线从窗户拉出来'
               maxlength={DESCRIPTION_MAX}
+              {...fieldLabel('简单描述（必填）')}
               onInput={(e) => onChange({ description: e.detail.value })}
               data-testid='description'
             />
-            <Text className='muted small block'>
+            <Text className='muted small block' aria-live='off'>
               {draft.description.length}/{DESCRIPTION_MAX}
             </Text>
           </View>
@@ -143,16 +166,51 @@ export function ReportForm(props: ReportFormProps) {
               </Text>
               <Text className='muted small block'>工作人员看不到您是谁；您仍能查看进展并评价</Text>
             </View>
-            <Switch checked={draft.anonymous} color='#1f6feb' onChange={(e) => onChange({ anonymous: e.detail.value })} data-testid='anonymous' />
+            <Switch checked={draft.anonymous} color='#1f6feb' {...fieldLabel('匿名上报')} onChange={(e) => onChange({ anonymous: e.detail.value })} data-testid='anonymous' />
           </View>
 
-          {error ? (
-            <View className='notice notice--danger' style={{ borderWidth: '1px' }} data-testid='submit-error'>
-              <Text>{error}</Text>
-            </View>
+          {nudge === 'open' ? (
+            <Dialog
+              title='有照片处理更快'
+              testId='photo-nudge'
+              actions={[
+                {
+                  label: '添加照片',
+                  testId: 'nudge-add',
+                  onTap: () => {
+                    setNudge('done');
+                    props.onAddPhoto();
+                  },
+                },
+                {
+                  label: '不加照片，直接提交',
+                  tone: 'plain',
+                  testId: 'nudge-send',
+                  onTap: () => {
+                    setNudge('done');
+                    send();
+                  },
+                },
+              ]}
+            >
+              <Text className='block'>还没有照片。{PHOTO_WHY}</Text>
+              <Text className='block mt8'>拍不到也没关系，可以直接提交。</Text>
+            </Dialog>
+          ) : null}
+
+          {error && errorOpen ? (
+            <Dialog alert title={props.errorTitle ?? '提交失败'} testId='submit-error-dialog' actions={[{ label: '知道了', testId: 'submit-error-ok', onTap: () => setErrorOpen(false) }]}>
+              <Text className='block'>{error}</Text>
+            </Dialog>
           ) : null}
 
           <View className='footer-bar' style={{ flexDirection: 'column' }}>
+            {/* the reason stays in sight above the button once the dialog is closed */}
+            {error ? (
+              <Text className='danger-text small' style={{ textAlign: 'center' }} data-testid='submit-error'>
+                {error}
+              </Text>
+            ) : null}
             {missing.length > 1 && !submitting ? <Text className='muted small' style={{ textAlign: 'center' }}>还需：{missing.slice(1).join('、')}</Text> : null}
             {/* while it cannot go, the button itself says why (what a screen reader reads on it) */}
             <Button className='btn btn--primary btn--block' disabled={disabledIf(!canSend)} onClick={submit} data-testid='submit'>

@@ -5,6 +5,7 @@
 import { View, Text, Image } from '@tarojs/components';
 import { formatTime, personName } from '../lib/format';
 import type { Photo, TimelineEntry } from '../lib/types';
+import { imageAlt, role } from '../lib/a11y';
 
 export interface TimelineProps {
   entries: TimelineEntry[];
@@ -35,8 +36,8 @@ export function Timeline({ entries, photos = [], onPreview, now }: TimelineProps
             {own.length ? (
               <View className='photos mt8'>
                 {own.map((p, j) => (
-                  <View key={p.id} className='photo' onClick={() => onPreview?.(own.map((x) => x.url), j)}>
-                    <Image className='photo__img' src={p.thumbUrl} mode='aspectFill' />
+                  <View key={p.id} className='photo' {...role('button', `查看${e.actionName}照片第 ${j + 1} 张`)} onClick={() => onPreview?.(own.map((x) => x.url), j)}>
+                    <Image className='photo__img' src={p.thumbUrl} mode='aspectFill' {...imageAlt(`${e.actionName}照片第 ${j + 1} 张`)} />
                   </View>
                 ))}
               </View>

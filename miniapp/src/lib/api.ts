@@ -5,6 +5,7 @@
  */
 import Taro from '@tarojs/taro';
 import { storage } from './storage';
+import { currentUrl, pathOf } from './route';
 import { PAGES } from '../../../functions/src/domain/pages';
 import type { ActionBody, AreaItem, Basemap, BuildingItem, Category, CreateReportBody, DevUser, DuplicateCandidate, InboxItem, LatLng, Located, Me, Page, StaffMember, ReportSummary, NearbyReport, RepeatBuilding, ReportView, Stats, HeatFeature } from './types';
 
@@ -23,6 +24,8 @@ export class ApiError extends Error {
 }
 
 export const NETWORK_MESSAGE = '网络连接失败，请检查网络后重试';
+/** What the login page says when a session ended by itself (the API's own words for an expired token). */
+export const EXPIRED_MESSAGE = '登录已过期，请重新登录';
 
 /** The message to show a person for any thrown value. */
 export function messageOf(e: unknown): string {
@@ -49,10 +52,24 @@ function qs(query?: Query): string {
   return parts.length ? `?${parts.join('&')}` : '';
 }
 
-let onUnauthenticated: () => void = () => {
+let leaving = 0;
+/**
+ * The session is gone (the token expired and could not be refreshed, or the account was closed):
+ * remember the page and who was on it, so signing in again returns there, and go to the login
+ * page, which says 登录已过期. Several requests failing together leave once.
+ */
+export function sessionEnded() {
+  const now = Date.now();
+  if (now - leaving < 2000) return;
+  leaving = now;
+  const here = currentUrl();
+  const login = `/${PAGES.login.path}`;
+  if (here && pathOf(here) !== login) storage.setReturnTo({ url: here, userId: storage.me()?.id ?? null, expired: true });
   storage.clearSession();
-  void Taro.reLaunch({ url: `/${PAGES.login.path}` });
-};
+  void Taro.reLaunch({ url: login });
+}
+
+let onUnauthenticated: () => void = sessionEnded;
 /** Tests and the login page can replace what happens when the session is gone. */
 export function setUnauthenticatedHandler(fn: () => void) {
   onUnauthenticated = fn;
@@ -122,6 +139,8 @@ export const api = {
   devLogin: (userId: string) => request<{ token: string; refreshToken: string }>('POST', '/v1/auth/dev', { body: { userId }, auth: false }),
   wechatLogin: (code: string) => request<{ token: string; refreshToken: string }>('POST', '/v1/auth/wechat', { body: { code }, auth: false }),
   me: () => request<Me>('GET', '/v1/me'),
+  /** a resident deletes their account (注销): reports are kept, pseudonymised */
+  deleteMe: () => request<{ deleted: boolean; reportsKept: number }>('DELETE', '/v1/me'),
   consent: (version: string) => request<{ accepted: string }>('POST', '/v1/me/consent', { body: { version } }),
   phone: (code: string) => request<unknown>('POST', '/v1/me/phone', { body: { code } }),
   categories: () => request<Page<Category>>('GET', '/v1/categories', { auth: false }),

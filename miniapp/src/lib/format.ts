@@ -70,3 +70,50 @@ export function minutes(v: number | null | undefined): string {
 export function chinaDay(daysAgo = 0, now = new Date()): string {
   return new Date(now.getTime() + TZ_OFFSET_MS - daysAgo * 86_400_000).toISOString().slice(0, 10);
 }
+
+/** The non-empty parts joined by " · " (no stray separator when a part is missing). */
+export function joinParts(parts: ReadonlyArray<string | null | undefined | false>, sep = ' · '): string {
+  return parts.filter((p): p is string => typeof p === 'string' && p.trim() !== '').join(sep);
+}
+
+const OPEN_FOR_RESIDENT = ['reported', 'accepted', 'dispatched', 'in_progress'];
+
+/** Whole hours from one time to another ("24" for a 24-hour limit). */
+const hoursBetween = (from: string, to: string) => Math.max(1, Math.round((Date.parse(to) - Date.parse(from)) / 3_600_000));
+
+export interface Expected {
+  /** "预计 24 小时内处理完毕" / "已超过处理时限 3 小时" */
+  headline: string;
+  /** "最迟 11月24日 14:05 前 · 还剩 23 小时 59 分" */
+  detail: string;
+  overdue: boolean;
+}
+
+/**
+ * What a resident is told about time: how long handling is expected to take (the category's
+ * limits, counted from the report time), the latest time, and whether it is late. Null once the
+ * work is done or the report has ended.
+ */
+export function expectedOf(
+  r: { status: Status; createdAt: string; deadlines: { acceptBy: string; resolveBy: string }; dueAt: string | null; overdue: boolean },
+  now = new Date(),
+): Expected | null {
+  if (!OPEN_FOR_RESIDENT.includes(r.status)) return null;
+  const resolveHours = hoursBetween(r.createdAt, r.deadlines.resolveBy);
+  const waitingAcceptance = r.status === 'reported';
+  const due = countdown(r.dueAt ?? (waitingAcceptance ? r.deadlines.acceptBy : r.deadlines.resolveBy), now);
+  if (r.overdue || due.overdue) {
+    const stage = waitingAcceptance ? '受理' : '处理';
+    return {
+      headline: `已超过${stage}时限 ${due.text.replace(/^已超时 /, '')}`,
+      detail: `${stage}时限为 ${formatTime(waitingAcceptance ? r.deadlines.acceptBy : r.deadlines.resolveBy, now)}；超时的事项会升级督办`,
+      overdue: true,
+    };
+  }
+  const accept = waitingAcceptance ? `${hoursBetween(r.createdAt, r.deadlines.acceptBy)} 小时内受理，` : '';
+  return {
+    headline: `预计 ${accept}${resolveHours} 小时内处理完毕`,
+    detail: joinParts([`最迟 ${formatTime(r.deadlines.resolveBy, now)} 前`, waitingAcceptance ? null : due.text]),
+    overdue: false,
+  };
+}

@@ -35,8 +35,22 @@ export async function signIn(token: string, refreshToken: string | null): Promis
   return me;
 }
 
+/**
+ * Where someone goes once signed in: the privacy notice first for a resident who has not
+ * accepted it; else back to the page they were on when their session expired (only if it is the
+ * same person), else their role's first screen.
+ */
+export function landingOf(me: Me): string {
+  const back = storage.returnTo();
+  storage.setReturnTo(null);
+  if (me.role === 'resident' && me.consent.required) return PAGES.consent;
+  if (back && back.userId === me.id) return back.url;
+  return homeOf(me.role);
+}
+
 export function signOut() {
   storage.clearSession();
+  storage.setReturnTo(null);
   void Taro.reLaunch({ url: PAGES.login });
 }
 

@@ -2,7 +2,17 @@
 import Taro from '@tarojs/taro';
 import type { Me } from './types';
 
-const KEYS = { token: 'wsb.token', refresh: 'wsb.refresh', me: 'wsb.me', draft: 'wsb.draft' } as const;
+const KEYS = { token: 'wsb.token', refresh: 'wsb.refresh', me: 'wsb.me', draft: 'wsb.draft', returnTo: 'wsb.returnTo', followed: 'wsb.followed' } as const;
+
+/** Where a session ended without the person signing out (an expired login), to go back there after signing in again. */
+export interface ReturnTo {
+  /** the page with its query, e.g. "/pages/detail/index?id=R1" */
+  url: string;
+  /** who was signed in: only they are taken back there */
+  userId: string | null;
+  /** the session expired (the login page says so) */
+  expired: boolean;
+}
 
 function get<T>(key: string): T | null {
   try {
@@ -37,6 +47,8 @@ export const storage = {
   },
   draft: <T>() => get<T>(KEYS.draft),
   setDraft: (d: unknown) => set(KEYS.draft, d),
+  returnTo: () => get<ReturnTo>(KEYS.returnTo),
+  setReturnTo: (r: ReturnTo | null) => set(KEYS.returnTo, r),
   /** a one-off fact about this device (e.g. an offer already made), kept across sign-outs */
   flag: (name: string) => get<boolean>(`wsb.flag.${name}`) === true,
   setFlag: (name: string) => set(`wsb.flag.${name}`, true),
@@ -53,3 +65,24 @@ export const seen = {
     set(SEEN, m);
   },
 };
+
+/**
+ * Reports this device's resident joined ("我也遇到") or saw as a follower: the home list marks
+ * them when the list itself does not say (a summary's `following`, when the API gives it, wins).
+ */
+const followedKey = () => `${KEYS.followed}.${get<Me>(KEYS.me)?.id ?? ''}`;
+export const followed = {
+  /** of the signed-in resident */
+  all: () => new Set(get<string[]>(followedKey()) ?? []),
+  has: (id: string) => followed.all().has(id),
+  mark(id: string, on = true) {
+    const s = followed.all();
+    if (s.has(id) === on) return;
+    if (on) s.add(id);
+    else s.delete(id);
+    set(followedKey(), [...s].slice(-500));
+  },
+};
+
+/** A report the resident follows (我也遇到) rather than reported: the list's own word when it gives one, else this device's record. */
+export const isFollowed = (r: { id: string; following?: boolean }) => r.following ?? followed.has(r.id);

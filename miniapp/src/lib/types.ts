@@ -141,6 +141,8 @@ export interface ReportSummary {
   overdue: boolean;
   dueSoon: boolean;
   taskRole?: string | null;
+  /** the caller follows it (我也遇到) rather than reported it; absent from older backends */
+  following?: boolean;
   distanceMeters?: number;
   placeLabel?: string;
   building?: { id: string; name: string; label: string } | null;

@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { View, Text, Button, Input } from '@tarojs/components';
 import { api, messageOf } from '../../lib/api';
-import { role } from '../../lib/a11y';
+import { fieldLabel, role } from '../../lib/a11y';
 import { useAsync } from '../../lib/useAsync';
 import type { AreaItem, BuildingItem } from '../../lib/types';
 import { numberInEstate } from './PlaceConfirm';
@@ -186,7 +186,7 @@ export function BuildingPicker({ onChoose, onClose }: BuildingPickerProps) {
       <View className='row--between'>
         <Text className='strong'>搜索或选择楼栋</Text>
         {onClose ? (
-          <Text className='link small' {...role('button')} onClick={onClose}>
+          <Text className='link small tap' {...role('button', '收起楼栋选择')} onClick={onClose}>
             收起
           </Text>
         ) : null}
@@ -195,7 +195,7 @@ export function BuildingPicker({ onChoose, onClose }: BuildingPickerProps) {
         className='input mt8'
         value={query}
         placeholder='输入小区、楼栋或拼音首字母，如 snhy'
-        aria-label='搜索楼栋'
+        {...fieldLabel('搜索楼栋')}
         maxlength={40}
         onInput={(e) => {
           setQuery(e.detail.value);
@@ -208,7 +208,7 @@ export function BuildingPicker({ onChoose, onClose }: BuildingPickerProps) {
           {status}
         </Text>
         {previous && !searching ? (
-          <Text className='link small' {...role('button', '返回上一步')} onClick={() => setStep(previous)}>
+          <Text className='link small tap' {...role('button', '返回上一步')} onClick={() => setStep(previous)}>
             ‹ 返回
           </Text>
         ) : null}

@@ -91,13 +91,13 @@ export function PlaceField({ place, children }: { place: UsePlace; children?: Re
       ) : null}
 
       <View className='place__ways'>
-        <Button className='btn btn--small' {...role('button', '使用手机定位')} onClick={place.locateMe} data-testid='place-locate'>
+        <Button className='btn btn--small' {...role('button', '重新定位：使用手机的位置')} onClick={place.locateMe} data-testid='place-locate'>
           重新定位
         </Button>
-        <Button className={`btn btn--small${mode === 'picker' ? ' btn--ghost' : ''}`} {...role('button', '搜索或选择楼栋')} onClick={() => toggle('picker')} data-testid='place-pick'>
+        <Button className={`btn btn--small${mode === 'picker' ? ' btn--ghost' : ''}`} {...role('button', '搜索楼栋：不用地图，按小区和楼栋选择')} aria-expanded={mode === 'picker' ? 'true' : 'false'} onClick={() => toggle('picker')} data-testid='place-pick'>
           搜索楼栋
         </Button>
-        <Button className={`btn btn--small${mode === 'map' ? ' btn--ghost' : ''}`} {...role('button', '在地图上选位置')} onClick={() => toggle('map')} data-testid='place-map'>
+        <Button className={`btn btn--small${mode === 'map' ? ' btn--ghost' : ''}`} {...role('button', '在地图上选：点一下地图选择位置')} aria-expanded={mode === 'map' ? 'true' : 'false'} onClick={() => toggle('map')} data-testid='place-map'>
           在地图上选
         </Button>
       </View>
@@ -120,7 +120,7 @@ export function PlaceField({ place, children }: { place: UsePlace; children?: Re
           ) : (
             <>
               <WeappMap marker={current} accuracy={accuracy} onPick={place.pickPoint} />
-              <Text className='link small block mt8' {...role('button')} onClick={() => void wechatPicker()}>
+              <Text className='link small block mt8 tap' {...role('button')} onClick={() => void wechatPicker()}>
                 用微信地图搜索地点
               </Text>
             </>

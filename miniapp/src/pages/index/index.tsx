@@ -3,9 +3,10 @@ import { useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { api, messageOf } from '../../lib/api';
-import { seen, storage } from '../../lib/storage';
+import { isFollowed, seen, storage } from '../../lib/storage';
 import { homeOf, PAGES, refreshMe, requireSession, signOut } from '../../lib/session';
-import { formatTime, personName } from '../../lib/format';
+import { formatTime, joinParts, personName } from '../../lib/format';
+import { role } from '../../lib/a11y';
 import { StatusBadge } from '../../components/StatusBadge';
 import { CategoryIcon } from '../../components/CategoryIcon';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
@@ -55,7 +56,7 @@ export default function Home() {
           <Text className='h1 block'>{me ? `您好，${me.name}` : '您好'}</Text>
           <Text className='muted'>发现身边的安全隐患，随手拍一拍</Text>
         </View>
-        <Text className='link small' onClick={signOut}>
+        <Text className='link small tap' {...role('button')} onClick={signOut}>
           切换账号
         </Text>
       </View>
@@ -69,7 +70,7 @@ export default function Home() {
       </Text>
 
       {hasDraft ? (
-        <View className='notice notice--info mt12' onClick={() => Taro.navigateTo({ url: PAGES.report })}>
+        <View className='notice notice--info mt12' {...role('button')} onClick={() => Taro.navigateTo({ url: PAGES.report })}>
           <Text>您有一份未提交的上报草稿，</Text>
           <Text className='link'>继续填写 ›</Text>
         </View>
@@ -81,30 +82,42 @@ export default function Home() {
       {!error && reports && !reports.length ? <Empty text='还没有上报。发现隐患时点上方“我要上报”。' /> : null}
       {reports?.map((r) => {
         const updated = seenMap[r.id] !== undefined && seenMap[r.id] !== r.status;
+        const mineToFollow = isFollowed(r);
+        const toRate = r.status === 'closed' && !r.rating;
         return (
-          <View key={r.id} className='card card--tap' onClick={() => Taro.navigateTo({ url: PAGES.detail(r.id) })} data-testid='my-report'>
+          <View key={r.id} className='card card--tap' {...role('button')} onClick={() => Taro.navigateTo({ url: PAGES.detail(r.id) })} data-testid='my-report' data-following={mineToFollow ? 'true' : 'false'}>
             <View className='row gap'>
               <CategoryIcon code={r.category} />
               <View className='grow'>
                 <View className='row--between'>
                   <Text className='report-row__title ellipsis grow'>{r.categoryName}</Text>
-                  <StatusBadge status={r.status} name={r.statusName} />
+                  <StatusBadge status={r.status} name={r.statusName} overdue={r.overdue} />
                 </View>
-                <Text className='muted small block'>
-                  {formatTime(r.createdAt)}
-                  {r.assignee ? ` · ${personName(r.assignee)}` : ''}
-                </Text>
+                <Text className='muted small block'>{joinParts([formatTime(r.createdAt), r.assignee ? personName(r.assignee) : null])}</Text>
               </View>
             </View>
             <Text className='report-row__desc block ellipsis'>{r.description}</Text>
             {r.placeLabel ? <Text className='muted small block ellipsis'>{r.placeLabel}</Text> : null}
-            <View className='row--between'>
-              {updated ? <Text className='badge badge--red'>有新进展</Text> : <Text />}
-              {r.status === 'closed' && !r.rating ? <Text className='badge badge--orange'>待评价</Text> : null}
-            </View>
+            {updated || toRate || mineToFollow ? (
+              <View className='row gap mt8' style={{ flexWrap: 'wrap' }}>
+                {mineToFollow ? (
+                  <Text className='badge badge--blue' data-testid='followed-mark'>
+                    我也遇到 · 跟进中
+                  </Text>
+                ) : null}
+                {updated ? <Text className='badge badge--red'>有新进展</Text> : null}
+                {toRate ? <Text className='badge badge--orange'>待评价</Text> : null}
+              </View>
+            ) : null}
           </View>
         );
       })}
+
+      <View className='row mt16' style={{ justifyContent: 'center' }}>
+        <Text className='link small tap' {...role('link')} onClick={() => Taro.navigateTo({ url: `${PAGES.consent}?policy=1` })} data-testid='privacy-link'>
+          隐私政策与账号注销
+        </Text>
+      </View>
     </View>
   );
 }

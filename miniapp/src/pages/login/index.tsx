@@ -1,13 +1,17 @@
 /**
  * Sign in. WeChat: one tap (Taro.login -> POST /v1/auth/wechat); a new WeChat user is a
  * resident. H5 on the local stack: pick one of the seeded demo users (POST /v1/auth/dev).
+ * After an expired session it says 登录已过期 and, once the same person signs in again, returns
+ * to the page they were on (lib/api.ts sessionEnded, lib/session.ts landingOf).
  */
 import { useEffect, useState } from 'react';
-import Taro from '@tarojs/taro';
+import Taro, { useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
-import { api, messageOf } from '../../lib/api';
-import { homeOf, PAGES, signIn } from '../../lib/session';
+import { api, EXPIRED_MESSAGE, messageOf } from '../../lib/api';
+import { landingOf, signIn } from '../../lib/session';
+import { storage } from '../../lib/storage';
 import { ROLE_NAMES } from '../../lib/format';
+import { role } from '../../lib/a11y';
 import { ErrorState, Loading } from '../../components/StateView';
 import type { DevUser, Me } from '../../lib/types';
 import { disabledIf } from '../../lib/dom';
@@ -15,9 +19,13 @@ import { disabledIf } from '../../lib/dom';
 const ROLE_ORDER = ['resident', 'grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
 
 function go(me: Me) {
-  if (me.role === 'resident' && me.consent.required) void Taro.reLaunch({ url: PAGES.consent });
-  else void Taro.reLaunch({ url: homeOf(me.role) });
+  void Taro.reLaunch({ url: landingOf(me) });
 }
+
+const LEFT: Record<string, string> = {
+  declined: '您没有同意隐私政策，刚才的账号已删除，没有保留您的信息。',
+  deleted: '账号已注销。您的上报已去除身份后保留。',
+};
 
 function WechatLogin() {
   const [busy, setBusy] = useState(false);
@@ -81,7 +89,7 @@ function DevPicker() {
             {g.users.map((u, i) => (
               <View key={u.id}>
                 {i ? <View className='divider' style={{ margin: 0 }} /> : null}
-                <View className='row--between' style={{ padding: '10px 0' }} onClick={() => !busy && void pick(u)} data-testid={`user-${u.id}`}>
+                <View className='row--between' style={{ padding: '10px 0', minHeight: '44px' }} {...role('button')} onClick={() => !busy && void pick(u)} data-testid={`user-${u.id}`}>
                   <View className='grow'>
                     <Text className='strong block'>{u.name}</Text>
                     <Text className='muted small'>{u.id}</Text>
@@ -98,12 +106,27 @@ function DevPicker() {
 }
 
 export default function Login() {
+  const { params } = useRouter();
+  // read once: signing in clears it
+  const [expired] = useState(() => !!storage.returnTo()?.expired);
+  const left = params.left ? LEFT[params.left] : undefined;
   return (
     <View className='page'>
       <View style={{ textAlign: 'center', margin: '24px 0 20px' }}>
         <Text className='h1 block'>微事报</Text>
         <Text className='muted'>身边的安全隐患，随手上报，全程可查</Text>
       </View>
+      {expired ? (
+        <View className='notice notice--warn' {...role('alert')} data-testid='session-expired'>
+          <Text className='strong block'>{EXPIRED_MESSAGE}</Text>
+          <Text className='block'>重新登录后会回到您刚才的页面。</Text>
+        </View>
+      ) : null}
+      {left ? (
+        <View className='notice notice--info' {...role('status')} data-testid='left-notice'>
+          <Text>{left}</Text>
+        </View>
+      ) : null}
       {process.env.TARO_ENV === 'weapp' ? <WechatLogin /> : <DevPicker />}
     </View>
   );

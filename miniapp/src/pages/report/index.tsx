@@ -3,13 +3,14 @@
  * Idempotency-Key) is kept in storage on every change, so a failed network or a closed app loses
  * nothing typed; sending reuses the draft's key, so tapping twice or retrying never files two
  * reports. The place starts from the phone's position (components/place/usePlace.ts); there is
- * no default point — nothing is sent until a place is confirmed.
+ * no default point — nothing is sent until a place is confirmed. A failed send (offline, a server
+ * error) is told in a dialog over the screen, with the draft kept for a safe retry.
  */
 import { useEffect, useRef, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View } from '@tarojs/components';
 import { api, messageOf } from '../../lib/api';
-import { seen, storage } from '../../lib/storage';
+import { followed, seen, storage } from '../../lib/storage';
 import { newId } from '../../lib/ids';
 import { PAGES, refreshMe, requireSession } from '../../lib/session';
 import { usePhotos } from '../../lib/usePhotos';
@@ -46,6 +47,7 @@ export default function ReportPage() {
   const [nearby, setNearby] = useState<NearbyReport[]>([]);
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [errorTitle, setErrorTitle] = useState('提交失败');
   const photos = usePhotos(undefined, undefined, () => fromDraftPhotos(draft.photos));
   const draftRef = useRef(draft);
   draftRef.current = draft;
@@ -160,6 +162,7 @@ export default function ReportPage() {
       void Taro.redirectTo({ url: PAGES.detail(report.id) });
     } catch (e) {
       // the draft and its key stay: "提交上报" again retries the same request safely
+      setErrorTitle('提交失败');
       setError(`${messageOf(e)}（内容已保存，可直接重新提交）`);
       setSubmitting(false);
     }
@@ -168,10 +171,12 @@ export default function ReportPage() {
   const join = async (id: string) => {
     try {
       await api.follow(id);
+      followed.mark(id);
       storage.setDraft(null);
       void Taro.showToast({ title: '已加入，将通知您进展', icon: 'none' });
       void Taro.redirectTo({ url: PAGES.detail(id) });
     } catch (e) {
+      setErrorTitle('加入失败');
       setError(messageOf(e));
     }
   };
@@ -195,6 +200,7 @@ export default function ReportPage() {
         onCall={(n) => void Taro.makePhoneCall({ phoneNumber: n }).catch(() => undefined)}
         submitting={submitting}
         error={error}
+        errorTitle={errorTitle}
         onSubmit={submit}
       />
     </View>
