@@ -59,6 +59,14 @@
  * Categories   CATEGORIES               CURRENT                    the table in force: version (an edit number), items, editedBy,
  *                                                                  editedAt; absent: the built-in table
  * Cat version  CATEGORIES               V#<version:6>              every edit kept, as written
+ * API key      APIKEYS                  KEY#<id>                   name, secretHash (sha256 of the secret; the key itself is
+ *                                                                  shown once), areaIds (its creator's), createdBy, revokedAt
+ * Webhook      WEBHOOKS                 HOOK#<id>                  apiKeyId (whose requests it hears of), url, events, secret
+ *                                                                  (HMAC key, shown once), createdBy, deletedAt
+ * Hook send    HOOKSEND#<webhookId>     <reportId>#<version:6>     one per webhook and report version: the queue message's claim,
+ *                                                                  then sent / failed; ttl
+ * Hook letter  DLQ#webhook              <at>#<webhookId>#<reportId>#<version:6> a webhook call that failed after its retries; an operator
+ *                                                                  replays it. `at` is the change's time (oldest first)
  *
  * Access patterns (one line each; none scans):
  * - report by id, with timeline, members, ratings ..... Query PK=REPORT#<id>
@@ -99,6 +107,11 @@
  * - repeat hazards of a street, latest first .......... repeatsOfStreet (GSI1) PK=REPEATS#<streetId>, SK >= 90 days ago, descending
  * - the category table in force ....................... GetItem CATEGORIES/CURRENT
  * - earlier category tables, newest first ............. Query PK=CATEGORIES, SK begins_with V#, descending
+ * - Open311 API keys, oldest first .................... Query PK=APIKEYS, SK begins_with KEY# (one partition: a city has a few dozen)
+ * - an API key by id (every Open311 POST) ............. GetItem
+ * - webhooks (delivery, admin list) ................... Query PK=WEBHOOKS, SK begins_with HOOK# (one partition: a few per key)
+ * - a webhook call of a report version (claim, outcome) ... GetItem / UpdateItem (conditioned on the claim)
+ * - dead-lettered webhook calls, oldest first ......... Query PK=DLQ#webhook
  * </key-table>
  */
 import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, Projection } from '@aws-sdk/client-dynamodb';
@@ -131,6 +144,7 @@ export const ENTITIES: readonly Entity[] = [
   User, Inbox, Grant, StaffArea, Invite,
   Upload, Idempotency, AreaSet, SweeperCursor, PushDeadLetter,
   KpiNow, KpiDay, AuditEntry, ModerationQueue, MediaTrace, LimitCounter, BuildingTally, CategoryTableCurrent, CategoryTableVersion,
+  ApiKey, Webhook, WebhookDelivery, WebhookDeadLetter,
 ] as unknown as readonly Entity[];
 
 /** Positional shorthands for the table keys the store modules use most (the entities build them). */
