@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '../../functions/local/stack.ts';
 import { distanceMeters, toWgs84, type LatLng } from '../../functions/src/geo/datum.ts';
 import { H5_DIR } from './build-h5.ts';
-import { launch, phone, type Phone } from './support.ts';
+import { launch, phone, submitReport, type Phone } from './support.ts';
 import { Api } from '../support/stack.ts';
 
 let stack: Stack;
@@ -121,7 +121,7 @@ describe('the place of a report in the browser', () => {
     expect(await byTestId(r, 'place').textContent()).not.toMatch(/\d+\.\d{4}|我的位置|默认位置/);
     await fillReport(r, 'fire_exit_blocked', '楼梯间堆满纸箱，挡住了安全出口');
     await p.shot('place-gps');
-    await submit(r).click();
+    await submitReport(r); // no photo: past the one-time nudge
     const report = await filed(r, 'u-res-wang');
     expect(await r.locator('.leaflet-container').count()).toBe(0); // nobody opened a map
     expect(report.grid.id).toBe(target.id);
@@ -166,7 +166,7 @@ describe('the place of a report in the browser', () => {
     expect((await submit(r).textContent())?.trim()).toBe('提交上报');
     await p.shot('place-building-chosen');
 
-    await submit(r).click();
+    await submitReport(r); // no photo: past the one-time nudge
     const report = await filed(r, 'u-res-li');
     expect(report.building?.id).toBe(chosen.id);
     expect(report.placeLabel).toContain(chosen.label);
@@ -216,7 +216,7 @@ describe('the place of a report in the browser', () => {
     await r.getByRole('button', { name: `是，在 ${first.label}` }).click();
     await expect.poll(() => byTestId(r, 'place-label').textContent()).toBe(first.label);
     expect(await byTestId(r, 'place-confirm').count()).toBe(0);
-    await submit(r).click();
+    await submitReport(r); // no photo: past the one-time nudge
     const report = await filed(r, 'u-res-zhang');
     expect(report.building?.id).toBe(first.id);
     expect(report.placeLabel).toBe(first.label);
@@ -294,7 +294,7 @@ describe('the place of a report in the browser', () => {
     const under = { x: zb.x + zb.width / 2 - bb.x, y: zb.y + zb.height / 2 - bb.y };
     expect(under.x > 0 && under.x < bb.width && under.y > 0 && under.y < bb.height, `zoom control ${JSON.stringify(zb)} under the button ${JSON.stringify(bb)}`).toBe(true);
     await p.shot('place-map-under-footer', { screen: true });
-    await r.click('[data-testid="submit"]', { position: under, timeout: 5000 });
+    await submitReport(r, { position: under });
     const report = await filed(r, 'u-res-wang');
     expect(report.placeLabel).toBe(building.label);
     expect(p.errors).toEqual([]);
