@@ -42,7 +42,7 @@ export async function recordPersonalRead(viewer: UserRecord, reportId: string, f
   await writeAudit(auditEntry({ at: now.toISOString(), what: 'read_personal', actorId: viewer.id, actorRole: viewer.role, reportId, detail: field, from: null, to: null }));
 }
 
-export async function myReports(user: UserRecord, limit: number, cursor?: string): Promise<Page<ReportRecord> & { tree: AreaTree }> {
+export async function myReports(user: UserRecord, limit: number, cursor?: string): Promise<Page<ReportRecord & { relation: 'reporter' | 'follower' }> & { tree: AreaTree }> {
   const [page, rights] = await Promise.all([reportsOfUser(user.id, limit, cursor), rightsOf(user)]);
   return { ...page, tree: rights.tree };
 }

@@ -261,10 +261,12 @@ export async function countOpenTasks(userId: string): Promise<number> {
 }
 
 /** The user's own and followed reports, newest first (membership rows -> batch of records). */
-export async function reportsOfUser(userId: string, limit: number, cursor?: string): Promise<Page<ReportRecord>> {
+/** A user's reports and followed ones, newest first, each with how the user is in it. */
+export async function reportsOfUser(userId: string, limit: number, cursor?: string): Promise<Page<ReportRecord & { relation: 'reporter' | 'follower' }>> {
   const page = await queryIndex(Member.partition('reportsOfUser', { uid: userId }), { limit, cursor, descending: true });
-  const ids = page.items.map((i) => String(i.reportId));
-  return { items: await batchGetReports(ids), cursor: page.cursor };
+  const relation = new Map(page.items.map((i) => [String(i.reportId), i.relation === 'follower' ? ('follower' as const) : ('reporter' as const)]));
+  const items = await batchGetReports([...relation.keys()]);
+  return { items: items.map((r) => ({ ...r, relation: relation.get(r.id)! })), cursor: page.cursor };
 }
 
 export async function batchGetReports(ids: string[]): Promise<ReportRecord[]> {

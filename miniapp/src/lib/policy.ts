@@ -7,7 +7,7 @@
  * any of these changes this text, and the notice's version (PRIVACY_NOTICE_VERSION) with it.
  */
 
-/** Days after a report ends before it is pseudonymised and its photos deleted (the backend's RETENTION_DAYS default). */
+/** Days after a report ends before it is pseudonymised and its photos deleted: the backend's RETENTION_DAYS default, used until GET /v1/me says the deployment's. */
 export const RETENTION_DAYS = 180;
 
 export interface PolicySection {
@@ -17,7 +17,8 @@ export interface PolicySection {
 
 export const POLICY_TITLE = '微事报个人信息保护政策';
 
-export const POLICY: readonly PolicySection[] = [
+/** The policy with the deployment's retention (GET /v1/me `consent.retentionDays`). */
+export const policyFor = (retentionDays: number = RETENTION_DAYS): readonly PolicySection[] => [
   {
     title: '一、我们收集哪些信息',
     paragraphs: [
@@ -48,7 +49,7 @@ export const POLICY: readonly PolicySection[] = [
   {
     title: '四、保存多久',
     paragraphs: [
-      `一件上报办结（或不予受理、被合并）${RETENTION_DAYS} 天后，我们删除它的照片，并把上报人和跟进人替换为无法识别的代号；隐患本身（类型、位置、处理经过）作为城市安全管理记录保留。`,
+      `一件上报办结（或不予受理、被合并）${retentionDays} 天后，我们删除它的照片，并把上报人和跟进人替换为无法识别的代号；隐患本身（类型、位置、处理经过）作为城市安全管理记录保留。`,
       '审计日志依法至少保存 6 个月。',
     ],
   },
@@ -69,10 +70,13 @@ export const POLICY: readonly PolicySection[] = [
 ];
 
 /** The short version shown before the full text. */
-export const POLICY_SUMMARY: ReadonlyArray<readonly [string, string]> = [
+export const policySummaryFor = (retentionDays: number = RETENTION_DAYS): ReadonlyArray<readonly [string, string]> => [
   ['我们收集什么', '登录用的微信标识（openid）；您同意时提供的手机号；您上报的照片、位置、描述。'],
   ['用来做什么', '把隐患交给负责的网格员或社区民警处理，并告诉您处理进展、请您评价。'],
   ['谁能看到', '只有负责该区域的工作人员。他们看到的手机号是打码的（如 138****5678）；匿名上报时看不到您是谁。'],
-  ['保存多久', `办结 ${RETENTION_DAYS} 天后删除照片，并去除上报人身份。`],
+  ['保存多久', `办结 ${retentionDays} 天后删除照片，并去除上报人身份。`],
   ['您的权利', '您可以随时查看自己的上报，也可以注销账号。'],
 ];
+
+export const POLICY = policyFor();
+export const POLICY_SUMMARY = policySummaryFor();

@@ -84,7 +84,7 @@ export interface Me {
   areas: Array<{ id: string; name: string; level: string }>;
   duty?: string;
   phoneBound: boolean;
-  consent: { accepted: string | null; current: string; required: boolean };
+  consent: { accepted: string | null; current: string; required: boolean; /** the deployment's RETENTION_DAYS (older servers: absent) */ retentionDays?: number };
   /** WeChat subscribe-message templates (API.md GET /v1/me); absent on older backends */
   subscribeTemplates?: SubscribeTemplate[];
 }

@@ -21,7 +21,7 @@ export const get: Handler<'me.get'> = async ({ user: u }) => {
       }),
       duty: u.duty,
       phoneBound: !!u.phone,
-      consent: { accepted: u.consentVersion, current: config.privacyNoticeVersion, required: u.role === 'resident' && !u.consentVersion },
+      consent: { accepted: u.consentVersion, current: config.privacyNoticeVersion, required: u.role === 'resident' && !u.consentVersion, retentionDays: config.retentionDays },
       // what the app asks requestSubscribeMessage for, on a tap, and whether each is granted now
       // (long-term: accepted once; one-time: a send left)
       subscribeTemplates,

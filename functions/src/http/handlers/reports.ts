@@ -28,7 +28,7 @@ export const get: Handler<'reports.get'> = async ({ user, params }) => ({ body: 
 export const mine: Handler<'reports.mine'> = async ({ user, query }) => {
   const page = await myReports(user, query.limit, query.cursor);
   const now = new Date();
-  return { body: { items: page.items.map((r) => summary(r, user, page.tree, now)), cursor: page.cursor } };
+  return { body: { items: page.items.map((r) => ({ ...summary(r, user, page.tree, now), following: r.relation === 'follower' })), cursor: page.cursor } };
 };
 
 /** Reports the caller may not open are shown by category, state and distance only. */

@@ -12,7 +12,7 @@ import { View, Text, Button } from '@tarojs/components';
 import { api, messageOf } from '../../lib/api';
 import { PAGES, refreshMe, requireSession } from '../../lib/session';
 import { storage } from '../../lib/storage';
-import { POLICY, POLICY_SUMMARY, POLICY_TITLE } from '../../lib/policy';
+import { policyFor, policySummaryFor, POLICY_TITLE } from '../../lib/policy';
 import { heading, role } from '../../lib/a11y';
 import { ErrorState, Loading } from '../../components/StateView';
 import { Dialog } from '../../components/Dialog';
@@ -91,7 +91,7 @@ export default function Consent() {
         {me.consent.accepted ? `（您已同意 ${me.consent.accepted} 版）` : ''}
       </Text>
       <View className='card mt12' data-testid='policy-summary'>
-        {POLICY_SUMMARY.map(([k, v]) => (
+        {policySummaryFor(me.consent.retentionDays).map(([k, v]) => (
           <View key={k} style={{ marginBottom: '10px' }}>
             <Text className='strong block'>{k}</Text>
             <Text className='block'>{v}</Text>
@@ -107,7 +107,7 @@ export default function Consent() {
           <Text className='h2' style={{ margin: '0 0 4px' }} {...heading(2)}>
             {POLICY_TITLE}
           </Text>
-          {POLICY.map((sec) => (
+          {policyFor(me.consent.retentionDays).map((sec) => (
             <View key={sec.title}>
               <Text className='policy__h' {...heading(3)}>
                 {sec.title}
