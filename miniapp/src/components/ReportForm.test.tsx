@@ -67,6 +67,33 @@ describe('ReportForm', () => {
     expect(screen.getByTestId('emergency-notice')).toBeTruthy();
   });
 
+  it("asks a category's safety question first: the danger answer stops the report with the numbers to call, the other sends the answer", () => {
+    const onCall = vi.fn();
+    const onChange = vi.fn();
+    const withQuestion = [{ ...cat('gas_hazard', '燃气隐患', true), safetyQuestion: { question: '现在是否闻到明显的燃气味？', stopWhen: 'yes' as const, notice: '请勿开关电器，离开后拨打 119。' } }, cat('other', '其他安全隐患')];
+    function Asked() {
+      const [draft, setDraft] = useState<DraftFields>({ category: null, description: '', address: '', anonymous: false });
+      return <Harness categories={withQuestion} draft={draft} onCall={onCall} onChange={(p) => (onChange(p), setDraft((d) => ({ ...d, ...p })))} />;
+    }
+    render(<Asked />);
+    fireEvent.click(screen.getByTestId('category-gas_hazard'));
+    expect(screen.getByText('现在是否闻到明显的燃气味？')).toBeTruthy();
+    expect(screen.queryByTestId('submit')).toBeNull();
+    fireEvent.click(screen.getByTestId('safety-yes'));
+    expect(screen.getByTestId('safety-stop').textContent).toBe('请勿开关电器，离开后拨打 119。');
+    expect(screen.queryByTestId('submit')).toBeNull();
+    fireEvent.click(screen.getByText('拨打 119'));
+    expect(onCall).toHaveBeenCalledWith('119');
+    expect(onChange).not.toHaveBeenCalledWith({ safetyAnswer: 'yes' });
+    fireEvent.click(screen.getByText('重新回答'));
+    fireEvent.click(screen.getByTestId('safety-no'));
+    expect(onChange).toHaveBeenLastCalledWith({ safetyAnswer: 'no' });
+    expect(screen.getByTestId('submit')).toBeTruthy();
+    // another category forgets the answer
+    fireEvent.click(screen.getByTestId('category-other'));
+    expect(onChange).toHaveBeenLastCalledWith({ category: 'other', safetyAnswer: undefined });
+  });
+
   it('says what is missing and keeps the button disabled until the report can go', () => {
     render(<Harness />);
     const submit = screen.getByTestId('submit') as HTMLButtonElement;

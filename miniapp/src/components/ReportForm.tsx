@@ -25,6 +25,8 @@ export interface DraftFields {
   description: string;
   address: string;
   anonymous: boolean;
+  /** the answer to the category's safety question (sent with the report) */
+  safetyAnswer?: 'yes' | 'no';
 }
 
 export interface ReportFormProps {
@@ -66,6 +68,8 @@ export function missingFor(draft: DraftFields, photos: PhotoState[], place: stri
 export function ReportForm(props: ReportFormProps) {
   const { categories, draft, onChange, photos, place, nearby, submitting = false, error } = props;
   const [ackFor, setAckFor] = useState<string | null>(null);
+  /** the category whose safety question was answered "danger now": the report stops there */
+  const [stoppedFor, setStoppedFor] = useState<string | null>(null);
   const sent = useRef(false);
   /** the no-photo nudge: not shown yet / showing / answered (it is asked once) */
   const [nudge, setNudge] = useState<'ask' | 'open' | 'done'>('ask');
@@ -73,7 +77,17 @@ export function ReportForm(props: ReportFormProps) {
   const [errorOpen, setErrorOpen] = useState(false);
   useEffect(() => setErrorOpen(!!error), [error]);
   const selected = categories.find((c) => c.code === draft.category) ?? null;
-  const blocked = !!selected?.emergency && ackFor !== selected.code;
+  const question = selected?.safetyQuestion ?? null;
+  const blocked = (!!selected?.emergency || !!question) && ackFor !== selected!.code;
+  const stopped = !!selected && stoppedFor === selected.code;
+  const answer = (a: 'yes' | 'no') => {
+    if (!selected || !question) return;
+    if (a === question.stopWhen) return setStoppedFor(selected.code);
+    setStoppedFor(null);
+    onChange({ safetyAnswer: a });
+    setAckFor(selected.code);
+  };
+  const calls = selected && selected.emergencyCall.length ? selected.emergencyCall : ['119', '110'];
   const missing = missingFor(draft, photos, placeMissing(place.state));
   const canSend = !missing.length && !submitting;
 
@@ -99,7 +113,7 @@ export function ReportForm(props: ReportFormProps) {
         </Text>
         <View className='cat-grid' {...role('radiogroup', '问题类型')}>
           {categories.map((c) => (
-            <View key={c.code} className={`cat${draft.category === c.code ? ' cat--on' : ''}`} {...radio(draft.category === c.code)} onClick={() => onChange({ category: c.code })} data-testid={`category-${c.code}`}>
+            <View key={c.code} className={`cat${draft.category === c.code ? ' cat--on' : ''}`} {...radio(draft.category === c.code)} onClick={() => onChange({ category: c.code, safetyAnswer: undefined })} data-testid={`category-${c.code}`}>
               <CategoryIcon code={c.code} />
               <Text className='cat__short'>{categoryShortName(c.code, c.name)}</Text>
             </View>
@@ -108,7 +122,44 @@ export function ReportForm(props: ReportFormProps) {
         {selected ? <Text className='muted block mt8'>已选：{selected.name}</Text> : null}
       </View>
 
-      {blocked && selected ? (
+      {blocked && selected && question ? (
+        <View className='notice notice--danger' {...role('region', '安全确认')} data-testid='safety-question'>
+          {stopped ? (
+            <>
+              <Text className='emergency__title' aria-live='assertive'>
+                请先拨打电话求助，本次不提交上报
+              </Text>
+              <Text className='emergency__body' data-testid='safety-stop'>
+                {question.notice}
+              </Text>
+              <View className='row gap'>
+                {calls.map((n) => (
+                  <Button key={n} className='btn btn--danger grow' onClick={() => props.onCall(n)}>
+                    拨打 {n}
+                  </Button>
+                ))}
+              </View>
+              <Button className='btn btn--ghost btn--block mt12' onClick={() => setStoppedFor(null)}>
+                重新回答
+              </Button>
+            </>
+          ) : (
+            <>
+              <Text className='emergency__title'>{question.question}</Text>
+              <View className='row gap mt8'>
+                <Button className='btn btn--ghost grow' onClick={() => answer('yes')} data-testid='safety-yes'>
+                  是
+                </Button>
+                <Button className='btn btn--ghost grow' onClick={() => answer('no')} data-testid='safety-no'>
+                  否
+                </Button>
+              </View>
+            </>
+          )}
+        </View>
+      ) : null}
+
+      {blocked && selected && !question ? (
         <View className='notice notice--danger' data-testid='emergency-notice'>
           <Text className='emergency__title'>如有危险请立即拨打 119 / 110</Text>
           <Text className='emergency__body'>{selected.emergencyNotice ?? '有明火或燃气泄漏时，先打电话求助，再上报。'}</Text>

@@ -119,6 +119,10 @@ export interface Category {
   emergency: boolean;
   emergencyCall: string[];
   emergencyNotice: string | null;
+  /** asked before filing; the answer `stopWhen` means danger now: call, do not file */
+  safetyQuestion?: { question: string; stopWhen: 'yes' | 'no'; notice: string } | null;
+  /** canned replies for staff notes and reasons (admin-editable) */
+  replies?: { text: string; field: 'note' | 'reason'; states: string[] }[];
 }
 
 /** A report in a list (GET /v1/reports, /v1/tasks, /v1/reports/nearby). */

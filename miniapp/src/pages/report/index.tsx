@@ -140,6 +140,7 @@ export default function ReportPage() {
               ...(draft.address.trim() ? { address: draft.address.trim() } : {}),
               photos: ids,
               anonymous: draft.anonymous,
+              ...(draft.safetyAnswer ? { safetyAnswer: draft.safetyAnswer } : {}),
               source: 'app',
             },
             draft.key,
