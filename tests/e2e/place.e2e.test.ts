@@ -347,6 +347,8 @@ describe('the place of a report in the browser', () => {
     await centre.shot('dashboard-repeats');
 
     // merge: the duplicates come as a list to pick from, the same building's first
+    // merge is a rare action: under 更多
+    await w.locator('[data-testid="more"]').click();
     await w.locator('taro-button-core[data-action="merge"]').click();
     const options = w.locator('[data-testid="merge-option"]');
     await options.first().waitFor();

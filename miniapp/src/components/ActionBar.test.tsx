@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { ActionBar, ACTION_LABELS, ACTION_NEEDS } from './ActionBar';
 import { STAFF_ACTIONS, TRANSITIONS } from '../../../functions/src/domain/lifecycle';
 
@@ -8,13 +8,70 @@ const button = (label: string) => screen.getByRole('button', { name: label });
 const labels = () => screen.getAllByRole('button').map((b) => b.textContent);
 
 describe('ActionBar', () => {
-  it('shows exactly the actions the API allows, and nothing when there are none', () => {
+  it('shows exactly the actions the API allows — two at most in the bar, the rest under 更多 — and nothing when there are none', () => {
     const { rerender, container } = render(<ActionBar actions={['reject', 'accept', 'transfer']} self={self} onSubmit={vi.fn()} />);
-    expect(labels()).toEqual(['受理', '转交', '不予受理']);
+    expect(labels()).toEqual(['受理', '更多']);
+    fireEvent.click(button('更多'));
+    expect(within(screen.getByTestId('more-sheet')).getAllByRole('button').map((b) => b.textContent)).toEqual(['转交', '不予受理', '取消']);
     rerender(<ActionBar actions={['verify', 'rework', 'close']} self={self} onSubmit={vi.fn()} />);
-    expect(labels()).toEqual(['核查通过', '结案', '返工']);
+    fireEvent.click(button('取消'));
+    expect(labels()).toEqual(['核查通过', '结案', '更多']);
+    rerender(<ActionBar actions={['remind']} self={self} onSubmit={vi.fn()} />);
+    // a lone rare action is not hidden in a menu of one
+    expect(labels()).toEqual(['催办']);
     rerender(<ActionBar actions={[]} self={self} onSubmit={vi.fn()} />);
     expect(container.textContent).toBe('');
+  });
+
+  it("gives the routed handler 受理并接单 in one tap, plain 受理 beside it, and the rare actions under 更多", async () => {
+    const onSubmit = vi.fn(async () => undefined);
+    render(<ActionBar actions={['accept', 'take', 'reject', 'merge', 'hand_back', 'transfer']} self={self} onSubmit={onSubmit} />);
+    expect(labels()).toEqual(['受理并接单', '仅受理', '更多']);
+    await act(async () => fireEvent.click(button('受理并接单')));
+    expect(onSubmit).toHaveBeenCalledTimes(1);
+    expect(onSubmit).toHaveBeenCalledWith({ action: 'take' });
+    expect(screen.queryByTestId('action-sheet')).toBeNull();
+    fireEvent.click(button('更多'));
+    const menu = screen.getByTestId('more-sheet');
+    expect(within(menu).getAllByRole('button').map((b) => b.getAttribute('data-action')).filter(Boolean)).toEqual(['transfer', 'hand_back', 'reject', 'merge']);
+    // an action that needs a reason opens its sheet in place of the menu
+    fireEvent.click(within(menu).getByRole('button', { name: '退回' }));
+    expect(screen.queryByTestId('more-sheet')).toBeNull();
+    expect(screen.getByTestId('action-sheet').textContent).toContain('退回的原因');
+  });
+
+  it("offers the category's canned replies for this state and field, and inserts one with one tap", async () => {
+    const onSubmit = vi.fn(async () => undefined);
+    const replies = [
+      { text: '已到现场核实，情况属实。', field: 'note' as const, states: ['accepted', 'dispatched', 'in_progress'] },
+      { text: '已整改完毕，现场已恢复正常。', field: 'note' as const, states: ['in_progress'] },
+      { text: '请补充具体位置。', field: 'reason' as const, states: ['reported'] },
+      { text: '经核实不属于本网格。', field: 'reason' as const, states: [] },
+    ];
+    const { unmount } = render(<ActionBar actions={['resolve', 'hand_back']} status='in_progress' replies={replies} self={self} onSubmit={onSubmit} />);
+    fireEvent.click(button('办结'));
+    // note replies of in_progress only; no reason replies in a sheet that asks for a note
+    expect(screen.getAllByTestId('reply').map((r) => r.textContent)).toEqual(['已到现场核实，情况属实。', '已整改完毕，现场已恢复正常。']);
+    fireEvent.click(screen.getByText('已整改完毕，现场已恢复正常。'));
+    expect((screen.getByTestId('resolve-note') as HTMLTextAreaElement).value).toBe('已整改完毕，现场已恢复正常。');
+    // a second reply goes after the first; the same one twice is not repeated
+    fireEvent.click(screen.getByText('已到现场核实，情况属实。'));
+    fireEvent.click(screen.getByText('已到现场核实，情况属实。'));
+    expect((screen.getByTestId('resolve-note') as HTMLTextAreaElement).value).toBe('已整改完毕，现场已恢复正常。已到现场核实，情况属实。');
+    fireEvent.click(button('取消'));
+    // a reason: the replies for any state and this one (in_progress), then the action's own quick picks
+    fireEvent.click(button('更多'));
+    fireEvent.click(button('退回'));
+    expect(screen.getAllByTestId('reply').map((r) => r.textContent)).toEqual(['经核实不属于本网格。', '不在本网格', '不属于本人职责']);
+    fireEvent.change(screen.getByTestId('action-reason'), { target: { value: '楼栋不在本网格' } });
+    fireEvent.click(screen.getByText('经核实不属于本网格。'));
+    await act(async () => fireEvent.click(button('确认退回')));
+    expect(onSubmit).toHaveBeenCalledWith({ action: 'hand_back', reason: '楼栋不在本网格；经核实不属于本网格。' });
+    unmount();
+    // no replies on the category (an old table): the sheet works as before
+    render(<ActionBar actions={['resolve']} status='in_progress' self={self} onSubmit={onSubmit} />);
+    fireEvent.click(button('办结'));
+    expect(screen.queryByTestId('replies')).toBeNull();
   });
 
   it('ignores action codes it does not know rather than guessing', () => {
@@ -36,6 +93,7 @@ describe('ActionBar', () => {
   it('asks for a reason before rejecting', async () => {
     const onSubmit = vi.fn(async () => undefined);
     render(<ActionBar actions={['accept', 'reject']} self={self} onSubmit={onSubmit} />);
+    fireEvent.click(button('更多'));
     fireEvent.click(button('不予受理'));
     const confirm = button('确认不予受理') as HTMLButtonElement;
     expect(confirm.disabled).toBe(true);
@@ -120,7 +178,9 @@ describe('ActionBar', () => {
       const required = [...new Set(TRANSITIONS.filter((t) => t.action === a).flatMap((t) => t.requires))];
       expect([...ACTION_NEEDS[a]].sort(), a).toEqual(required.sort());
       const onSubmit = vi.fn(async () => undefined);
-      const { unmount } = render(<ActionBar actions={[a]} self={self} onSubmit={onSubmit} />);
+      // alone, or under 更多 beside a step that moves the task on (the rare ones are always there)
+      const { unmount } = render(<ActionBar actions={a === 'start' ? [a] : ['start', a]} self={self} onSubmit={onSubmit} />);
+      if (!screen.queryByRole('button', { name: ACTION_LABELS[a] })) fireEvent.click(button('更多'));
       await act(async () => fireEvent.click(button(ACTION_LABELS[a])));
       if (required.length === 0) {
         expect(onSubmit, a).toHaveBeenCalledWith({ action: a });

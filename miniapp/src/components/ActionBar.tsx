@@ -1,8 +1,11 @@
 /**
  * Staff actions on a task: exactly the `availableActions` the API returned for this person now
- * (the transition table decides; the app never guesses). An action whose row requires more —
+ * (the transition table decides; the app never guesses). At most two buttons are in the bar — the
+ * step that moves the task on (受理并接单, 派单, 开始处置, 办结, 核查通过 / 返工, 结案) — and the rare
+ * ones (转交, 退回, 不予受理, 合并, 催办) wait under 更多. An action whose row requires more —
  * `requirementsOf` in the backend's lifecycle: a reason, a note, after-photos, an assignee, a
- * report to merge into — opens a sheet that asks for exactly that; the rest are sent at once.
+ * report to merge into — opens a sheet that asks for exactly that, with the category's canned
+ * replies for this state one tap away; the rest are sent at once.
  */
 import { useRef, useState } from 'react';
 import { View, Text, Button, Textarea } from '@tarojs/components';
@@ -11,6 +14,7 @@ import { MergePicker } from './MergePicker';
 import { usePhotos, type PhotoDeps } from '../lib/usePhotos';
 import type { ActionBody, DuplicateCandidate, StaffAction } from '../lib/types';
 import { disabledIf } from '../lib/dom';
+import { role } from '../lib/a11y';
 import { ACTION_NAMES, STAFF_ACTIONS, requirementsOf, type Requirement } from '../../../functions/src/domain/lifecycle';
 
 /** Button wording per action: the transition table's own names (the timeline uses the API's `actionName`). */
@@ -19,9 +23,35 @@ export const ACTION_LABELS = Object.fromEntries(STAFF_ACTIONS.map((a) => [a, ACT
 /** What each action's command must bring, from the transition table. */
 export const ACTION_NEEDS = Object.fromEntries(STAFF_ACTIONS.map((a) => [a, requirementsOf(a)])) as Record<StaffAction, readonly Requirement[]>;
 
-const PRIMARY: StaffAction[] = ['accept', 'dispatch', 'start', 'resolve', 'verify', 'close'];
+const PRIMARY: StaffAction[] = ['take', 'accept', 'dispatch', 'start', 'resolve', 'verify', 'close'];
 const DANGER: StaffAction[] = ['reject', 'rework', 'hand_back'];
-const ORDER: StaffAction[] = ['accept', 'dispatch', 'start', 'resolve', 'verify', 'close', 'rework', 'transfer', 'hand_back', 'reject', 'merge', 'remind'];
+const ORDER: StaffAction[] = ['take', 'accept', 'dispatch', 'start', 'resolve', 'verify', 'close', 'rework', 'transfer', 'hand_back', 'reject', 'merge', 'remind'];
+/** Taken now and then, not on every task: always under 更多. */
+const RARE: StaffAction[] = ['transfer', 'hand_back', 'reject', 'merge', 'remind'];
+/** Buttons in the bar besides 更多. */
+const MAX_IN_BAR = 2;
+
+/** A canned reply of the report's category (GET /v1/categories `replies`). */
+export interface Reply {
+  text: string;
+  field: 'note' | 'reason';
+  /** report statuses where it applies; empty: any */
+  states: readonly string[];
+}
+
+/** The replies for one field of a sheet in this state, in the category's order, then the action's own quick picks. */
+export function repliesFor(replies: readonly Reply[], field: Reply['field'], status: string | undefined, quick: readonly string[] = []): string[] {
+  const fitting = replies.filter((r) => r.field === field && (r.states.length === 0 || (status !== undefined && r.states.includes(status)))).map((r) => r.text);
+  return [...new Set([...fitting, ...quick])];
+}
+
+/** A reply inserted into what is typed: the text alone, or after what is there (once). */
+export function insertReply(current: string, text: string): string {
+  const typed = current.trim();
+  if (!typed) return text;
+  if (typed.includes(text)) return current;
+  return `${typed}${/[。；！？.!?;]$/.test(typed) ? '' : '；'}${text}`;
+}
 
 /**
  * How the sheet asks (the table says what; this only words it). Defaults: the title is the
@@ -65,14 +95,20 @@ export interface ActionBarProps extends PhotoDeps {
   busy?: boolean;
   /** the merge candidates (GET /v1/reports/{id}/duplicates), asked for when the merge sheet opens */
   loadDuplicates?: () => Promise<DuplicateCandidate[]>;
+  /** the report's status now: which canned replies apply */
+  status?: string;
+  /** the category's canned replies (default none) */
+  replies?: readonly Reply[];
   onSubmit: (body: ActionBody) => Promise<unknown> | void;
 }
 
-type Sheet = { action: StaffAction } | null;
+type Sheet = { action: StaffAction } | { more: true } | null;
 
 const NO_DUPLICATES = async (): Promise<DuplicateCandidate[]> => [];
 
-export function ActionBar({ actions, self, candidates = [], busy = false, loadDuplicates = NO_DUPLICATES, onSubmit, choosePhotos, uploadPhoto }: ActionBarProps) {
+const NO_REPLIES: readonly Reply[] = [];
+
+export function ActionBar({ actions, self, candidates = [], busy = false, loadDuplicates = NO_DUPLICATES, status, replies = NO_REPLIES, onSubmit, choosePhotos, uploadPhoto }: ActionBarProps) {
   const [sheet, setSheet] = useState<Sheet>(null);
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
@@ -83,6 +119,12 @@ export function ActionBar({ actions, self, candidates = [], busy = false, loadDu
 
   const known = ORDER.filter((a) => actions.includes(a));
   if (!known.length) return null;
+  const main = known.filter((a) => !RARE.includes(a));
+  // nothing but one rare action: it is the bar (a menu of one would only hide it)
+  const inBar = main.length ? main.slice(0, MAX_IN_BAR) : known.length === 1 ? known : [];
+  const more = known.filter((a) => !inBar.includes(a));
+  // next to 受理并接单, plain 受理 leaves the dispatch for later
+  const label = (a: StaffAction) => (a === 'accept' && known.includes('take') ? '仅受理' : ACTION_LABELS[a]);
 
   const submit = async (body: ActionBody) => {
     if (inFlight.current || busy) return;
@@ -141,20 +183,17 @@ export function ActionBar({ actions, self, candidates = [], busy = false, loadDu
       case 'reason':
         return (
           <View key={need}>
-            {wording.quick ? (
-              <View className='row gap' style={{ flexWrap: 'wrap', marginBottom: '8px' }}>
-                {wording.quick.map((q) => (
-                  <Text key={q} className={`badge ${reason === q ? 'badge--blue' : 'badge--grey'}`} style={{ padding: '4px 10px', fontSize: '13px' }} onClick={() => setReason(q)}>
-                    {q}
-                  </Text>
-                ))}
-              </View>
-            ) : null}
+            <Chips texts={repliesFor(replies, 'reason', status, wording.quick)} value={reason} onPick={(t) => setReason((cur) => insertReply(cur, t))} />
             <Textarea className='textarea' value={reason} placeholder={wording.placeholder ?? ''} maxlength={500} onInput={(e) => setReason(e.detail.value)} data-testid='action-reason' />
           </View>
         );
       case 'note':
-        return <Textarea key={need} className='textarea' value={note} placeholder={wording.placeholder ?? ''} maxlength={1000} onInput={(e) => setNote(e.detail.value)} data-testid={`${a}-note`} />;
+        return (
+          <View key={need}>
+            <Chips texts={repliesFor(replies, 'note', status)} value={note} onPick={(t) => setNote((cur) => insertReply(cur, t))} />
+            <Textarea className='textarea' value={note} placeholder={wording.placeholder ?? ''} maxlength={1000} onInput={(e) => setNote(e.detail.value)} data-testid={`${a}-note`} />
+          </View>
+        );
       case 'photos':
         return (
           <View key={need}>
@@ -195,6 +234,20 @@ export function ActionBar({ actions, self, candidates = [], busy = false, loadDu
 
   const sheetBody = () => {
     if (!sheet) return null;
+    if ('more' in sheet) {
+      return (
+        <>
+          <Text className='sheet__title'>更多操作</Text>
+          <View data-testid='more-actions'>
+            {more.map((a) => (
+              <Button key={a} className={`btn btn--block mt8 ${DANGER.includes(a) ? 'btn--danger' : ''}`} disabled={disabledIf(busy)} onClick={() => open(a)} data-action={a}>
+                {label(a)}
+              </Button>
+            ))}
+          </View>
+        </>
+      );
+    }
     const a = sheet.action;
     const needs = ACTION_NEEDS[a];
     const waiting = unmet(needs);
@@ -216,21 +269,27 @@ export function ActionBar({ actions, self, candidates = [], busy = false, loadDu
   return (
     <>
       <View className='footer-bar' data-testid='action-bar'>
-        {known.map((a) => (
+        {inBar.map((a, i) => (
           <Button
             key={a}
-            className={`btn ${PRIMARY.includes(a) ? 'btn--primary' : DANGER.includes(a) ? 'btn--danger' : ''}`}
+            // one filled button: the step that moves the task on; the second is outlined
+            className={`btn ${i === 0 && PRIMARY.includes(a) ? 'btn--primary' : DANGER.includes(a) ? 'btn--danger' : ''}`}
             disabled={disabledIf(busy)}
             onClick={() => open(a)}
             data-action={a}
           >
-            {ACTION_LABELS[a]}
+            {label(a)}
           </Button>
         ))}
+        {more.length ? (
+          <Button className='btn' style={inBar.length ? { flex: '0 0 auto', width: 'auto', minWidth: '72px' } : undefined} disabled={disabledIf(busy)} onClick={() => setSheet({ more: true })} data-testid='more'>
+            更多
+          </Button>
+        ) : null}
       </View>
       {sheet ? (
         <View className='sheet-mask' onClick={() => !busy && setSheet(null)}>
-          <View className='sheet' onClick={(e) => e.stopPropagation()} data-testid='action-sheet'>
+          <View className='sheet' onClick={(e) => e.stopPropagation()} data-testid={'more' in sheet ? 'more-sheet' : 'action-sheet'}>
             {sheetBody()}
             <Button className='btn btn--block mt8' onClick={() => setSheet(null)} disabled={disabledIf(busy)}>
               取消
@@ -239,5 +298,19 @@ export function ActionBar({ actions, self, candidates = [], busy = false, loadDu
         </View>
       ) : null}
     </>
+  );
+}
+
+/** Canned replies as chips: a tap puts the text into the field (the chip of a reply already in it is marked). */
+function Chips({ texts, value, onPick }: { texts: readonly string[]; value: string; onPick: (text: string) => void }) {
+  if (!texts.length) return null;
+  return (
+    <View className='row gap' style={{ flexWrap: 'wrap', marginBottom: '8px' }} data-testid='replies'>
+      {texts.map((t) => (
+        <Text key={t} className={`badge ${value.includes(t) ? 'badge--blue' : 'badge--grey'}`} style={{ display: 'inline-flex', alignItems: 'center', minHeight: '44px', padding: '0 12px', borderRadius: '22px', fontSize: '14px', whiteSpace: 'normal', lineHeight: '18px', boxSizing: 'border-box' }} onClick={() => onPick(t)} data-testid='reply' {...role('button', `插入：${t}`)}>
+          {t}
+        </Text>
+      ))}
+    </View>
   );
 }

@@ -1,10 +1,12 @@
 /**
  * The dispatch centre (and leaders / officers for their own areas): KPI cards for an area and a
  * period, the map of grids shaded by open reports (outlined red where some are overdue) over the
- * real basemap, each child area's figures, the overdue list, the buildings with repeated hazards
- * (重复隐患), the queue routing could not place, and CSV export. Lists name places by their label.
+ * real basemap — a tap on a grid shows its figures, a tap elsewhere closes them (a mouse also
+ * hovers them) — each child area's figures, the overdue list with who holds each item, since
+ * when and how late, the buildings with repeated hazards (重复隐患), the queue routing could not
+ * place, and CSV export. Lists name places by their label; bracketed parts of labels never break.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { api, messageOf } from '../../lib/api';
@@ -15,9 +17,11 @@ import { wgs84ToGcj02 } from '../../lib/datum';
 import { BaseMap, type MapPolygon } from '../../components/map/BaseMap';
 import { ringsOf } from '../../components/map/geo';
 import { RepeatList } from '../../components/RepeatList';
+import { role } from '../../lib/a11y';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
 import type { Category, HeatFeature, Me, ReportSummary, Stats } from '../../lib/types';
+import { Nobr, heldFrom, holderName, lateBy, type StaffSummary } from '../../staff/shared';
 import './index.css';
 
 const PERIODS = [
@@ -40,7 +44,10 @@ export default function Dashboard() {
   const [days, setDays] = useState(30);
   const [stats, setStats] = useState<Stats | null>(null);
   const [heat, setHeat] = useState<HeatFeature[] | null>(null);
-  const [overdue, setOverdue] = useState<ReportSummary[] | null>(null);
+  const [overdue, setOverdue] = useState<StaffSummary[] | null>(null);
+  /** the grid whose figures are shown after a tap on the map (null: none) */
+  const [tip, setTip] = useState<string | null>(null);
+  const tapped = useRef<string | null>(null);
   const [unplaced, setUnplaced] = useState<ReportSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [categories, setCategories] = useState<Category[]>([]);
@@ -76,6 +83,7 @@ export default function Dashboard() {
   }, []);
   const categoryName = (code: string) => categories.find((c) => c.code === code)?.name ?? code;
 
+  const figures = (f: HeatFeature) => `${f.properties.name}：未办结 ${f.properties.open}，超时 ${f.properties.overdue}`;
   const polygons = useMemo<MapPolygon[]>(
     () =>
       (heat ?? []).map((f) => ({
@@ -85,10 +93,23 @@ export default function Dashboard() {
         rings: ringsOf(f.geometry, wgs84ToGcj02),
         fill: heatColor(f.properties.open),
         stroke: f.properties.overdue > 0 ? '#cf1322' : undefined,
-        tooltip: `${f.properties.name}：未办结 ${f.properties.open}，超时 ${f.properties.overdue}`,
+        // a mouse hovers for the figures; a finger taps (the card below), as hover never comes
+        tooltip: canHover() ? figures(f) : undefined,
       })),
     [heat],
   );
+  useEffect(() => setTip(null), [heat]);
+  const tipped = tip ? heat?.find((f) => f.id === tip) : undefined;
+  /** A tap on a grid opens its figures; the same tap then reaches the map, which must not close them. */
+  const tapGrid = (id: string) => {
+    tapped.current = id;
+    setTip(id);
+    setTimeout(() => (tapped.current = null), 0);
+  };
+  /** A tap anywhere on the map that is not on a grid closes them. */
+  const tapMap = () => {
+    if (tapped.current === null) setTip(null);
+  };
 
   const exportCsv = async () => {
     if (process.env.TARO_ENV !== 'h5') {
@@ -130,7 +151,7 @@ export default function Dashboard() {
       <View className='row--between' style={{ marginBottom: '8px' }}>
         <View>
           <Text className='h1 block'>{areaPath[areaPath.length - 1]?.name ?? '指挥中心'}</Text>
-          <Text className='muted small'>{me ? `${me.name} · ${me.roleName}` : ''}{stats ? ` · ${stats.from} 至 ${stats.to}（北京时间）` : ''}</Text>
+          <Nobr className='muted small' text={`${me ? `${me.name} · ${me.roleName}` : ''}${stats ? ` · ${stats.from} 至 ${stats.to}（北京时间）` : ''}`} />
         </View>
         <Text className='link small' onClick={signOut}>
           切换账号
@@ -168,12 +189,31 @@ export default function Dashboard() {
               {cards.map(([label, value, warn]) => (
                 <View key={label} className={`kpi${warn ? ' kpi--warn' : ''}`}>
                   <Text className='kpi__v'>{value}</Text>
-                  <Text className='kpi__k'>{label}</Text>
+                  <Nobr className='kpi__k' text={label} />
                 </View>
               ))}
             </View>
-            <Text className='h2'>网格热力图（未办结数量）</Text>
-            {heat === null ? <Loading text='正在加载地图…' /> : heat.length ? <BaseMap label='网格热力图：颜色越深未办结越多' polygons={polygons} height='360px' /> : <Empty text='该区域没有网格边界数据' />}
+            <Nobr className='h2' text='网格热力图（未办结数量）' />
+            {heat === null ? (
+              <Loading text='正在加载地图…' />
+            ) : heat.length ? (
+              <View style={{ position: 'relative' }}>
+                <BaseMap label='网格热力图：颜色越深未办结越多' polygons={polygons} height='360px' onPolygonClick={tapGrid} onPick={tapMap} />
+                {tipped ? (
+                  <View className='dash__tip' data-testid='map-tip' aria-live='polite'>
+                    <Text className='strong block'>{tipped.properties.name}</Text>
+                    <Text className='small block'>
+                      未办结 {tipped.properties.open} · <Text className={tipped.properties.overdue ? 'danger-text' : ''}>超时 {tipped.properties.overdue}</Text>
+                    </Text>
+                    <Text className='dash__tip-x' onClick={() => setTip(null)} data-testid='map-tip-close' {...role('button', '关闭')}>
+                      ×
+                    </Text>
+                  </View>
+                ) : null}
+              </View>
+            ) : (
+              <Empty text='该区域没有网格边界数据' />
+            )}
             <View className='legend'>
               {[
                 ['#e3f2e6', '无'],
@@ -219,16 +259,16 @@ export default function Dashboard() {
               )}
             </View>
             <Text className='h2'>本区域超时事项</Text>
-            <TaskList items={overdue} empty='本区域没有超时事项' />
+            <TaskList items={overdue} empty='本区域没有超时事项' held />
             {me && me.role !== 'grid_worker' && areaId ? (
               <>
-                <Text className='h2'>重复隐患（同一楼栋 90 天内 3 次以上）</Text>
+                <Nobr className='h2' text='重复隐患（同一楼栋 90 天内 3 次以上）' />
                 <RepeatList areaId={areaId} categoryName={categoryName} />
               </>
             ) : null}
             {me?.role === 'dispatcher' ? (
               <>
-                <Text className='h2'>待人工分派（系统未能定位网格）</Text>
+                <Nobr className='h2' text='待人工分派（系统未能定位网格）' />
                 <TaskList items={unplaced} empty='没有待分派的上报' />
               </>
             ) : null}
@@ -239,20 +279,38 @@ export default function Dashboard() {
   );
 }
 
-function TaskList({ items, empty }: { items: ReportSummary[] | null; empty: string }) {
+/** Hover exists (a mouse): the map's own tooltips; on a phone the tap card takes their place. */
+function canHover(): boolean {
+  return process.env.TARO_ENV === 'h5' && typeof window !== 'undefined' && !!window.matchMedia?.('(hover: hover) and (pointer: fine)').matches;
+}
+
+/** Reports by deadline; `held`: overdue work, which says who holds each item, since when and how late. */
+function TaskList({ items, empty, held = false }: { items: StaffSummary[] | ReportSummary[] | null; empty: string; held?: boolean }) {
   if (items === null) return <Loading />;
   if (!items.length) return <Text className='muted block' style={{ padding: '0 4px 8px' }}>{empty}</Text>;
+  const now = new Date();
   return (
     <View>
-      {items.map((r) => (
-        <View key={r.id} className='card card--tap' onClick={() => Taro.navigateTo({ url: PAGES.task(r.id) })}>
+      {(items as StaffSummary[]).map((r) => (
+        <View key={r.id} className='card card--tap' onClick={() => Taro.navigateTo({ url: PAGES.task(r.id) })} data-testid={held ? 'overdue-item' : 'queue-item'}>
           <View className='row--between'>
             <Text className='strong ellipsis grow'>{r.categoryName}</Text>
             <StatusBadge status={r.status} name={r.statusName} overdue={r.overdue} />
           </View>
           <Text className='muted small block'>
-            {r.placeLabel ?? r.grid.name} · {countdown(r.dueAt).text}
+            {r.placeLabel ?? r.grid.name}
+            {held ? '' : ` · ${countdown(r.dueAt).text}`}
           </Text>
+          {held ? (
+            <View className='row--between' style={{ marginTop: '4px', gap: '8px' }}>
+              <Text className='small' data-testid='holder-line'>
+                {[`${holderName(r)}${r.holder ? ' 负责' : ''}`, heldFrom(r, now)].filter(Boolean).join(' · ')}
+              </Text>
+              <Text className='small strong danger-text' style={{ flexShrink: 0 }} data-testid='late-by'>
+                {lateBy(r) ?? countdown(r.dueAt).text}
+              </Text>
+            </View>
+          ) : null}
         </View>
       ))}
     </View>

@@ -1,6 +1,8 @@
 /**
- * Staff task inbox: 待处理 / 即将超时 / 已超时 / 已完成, each with a live deadline countdown; above
- * them the WeChat reminder setting (offered once at first sign-in; says when tasks only show here).
+ * Staff task inbox: 待处理 / 即将超时 / 已超时 / 已完成, the first three with how many they hold (one
+ * request, GET /v1/tasks/counts), each item with a live deadline countdown; a grid leader's 已超时
+ * lists every late report of their grids with who holds it, since when and how late. Above them
+ * the WeChat reminder setting (offered once at first sign-in; says when tasks only show here).
  */
 import { useEffect, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
@@ -13,7 +15,9 @@ import { StatusBadge } from '../../components/StatusBadge';
 import { CategoryIcon } from '../../components/CategoryIcon';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
 import { StaffReminders } from '../../components/StaffReminders';
-import type { Me, ReportSummary } from '../../lib/types';
+import './index.css';
+import type { Me } from '../../lib/types';
+import { heldFrom, holderName, taskCounts, type StaffSummary, type TaskCounts } from '../shared';
 
 const TABS = [
   { state: 'open', label: '待处理', empty: '没有待处理的任务' },
@@ -27,7 +31,8 @@ const TASK_ROLE: Record<string, string> = { assignee: '我负责', verifier: '�
 export default function Inbox() {
   const [me, setMe] = useState<Me | null>(storage.me());
   const [tab, setTab] = useState<(typeof TABS)[number]['state']>('open');
-  const [items, setItems] = useState<ReportSummary[] | null>(null);
+  const [items, setItems] = useState<StaffSummary[] | null>(null);
+  const [counts, setCounts] = useState<TaskCounts | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(() => new Date());
 
@@ -41,8 +46,10 @@ export default function Inbox() {
         void Taro.reLaunch({ url: homeOf(who.role) });
         return;
       }
-      const page = await api.tasks(state);
-      setItems(page.items);
+      // the tab's list and every tab's number, side by side (a failed count only hides the numbers)
+      const [page, n] = await Promise.all([api.tasks(state), taskCounts().catch(() => null)]);
+      setItems(page.items as StaffSummary[]);
+      setCounts(n);
       setNow(new Date());
     } catch (e) {
       setError(messageOf(e));
@@ -88,6 +95,11 @@ export default function Inbox() {
         {TABS.map((t) => (
           <View key={t.state} className={`tab${tab === t.state ? ' tab--active' : ''}`} onClick={() => pick(t.state)} data-testid={`tab-${t.state}`}>
             {t.label}
+            {counts && t.state !== 'done' ? (
+              <Text className={`tab__count${t.state === 'overdue' && counts.overdue ? ' tab__count--late' : ''}`} data-testid={`tab-count-${t.state}`}>
+                {counts[t.state]}
+              </Text>
+            ) : null}
           </View>
         ))}
       </View>
@@ -97,6 +109,8 @@ export default function Inbox() {
         {!error && items && !items.length ? <Empty text={current.empty} /> : null}
         {items?.map((r) => {
           const due = countdown(r.dueAt, now);
+          // late work says who has it and since when (a leader's 已超时 holds others' tasks too)
+          const late = r.overdue && tab !== 'done';
           return (
             <View key={r.id} className='card card--tap' onClick={() => Taro.navigateTo({ url: PAGES.task(r.id) })} data-testid='task'>
               <View className='row gap'>
@@ -112,8 +126,13 @@ export default function Inbox() {
                 </View>
               </View>
               <Text className='report-row__desc block ellipsis'>{r.description}</Text>
+              {late ? (
+                <Text className='small block' data-testid='holder-line' style={{ marginBottom: '4px' }}>
+                  {[`${holderName(r)} 负责`, heldFrom(r, now)].filter(Boolean).join(' · ')}
+                </Text>
+              ) : null}
               <View className='row--between'>
-                <Text className='small'>{r.taskRole ? TASK_ROLE[r.taskRole] ?? '' : r.assignee ? personName(r.assignee) : ''}</Text>
+                <Text className='small'>{r.taskRole ? TASK_ROLE[r.taskRole] ?? '' : r.assignee && !late ? personName(r.assignee) : ''}</Text>
                 {tab !== 'done' && r.dueAt ? (
                   <Text className={`small strong ${due.overdue ? 'danger-text' : r.dueSoon ? 'danger-text' : ''}`} data-testid='countdown'>
                     {due.text}

@@ -1,9 +1,12 @@
 /**
- * One task for staff: the report, its place (the server's label), its photos, the reporter's
- * phone masked (only while the task is theirs; never for anonymous reports), the 重复隐患 flag
- * when the building keeps having this hazard, and exactly the actions the API allows them now.
+ * One task for staff: the report, its place (the server's label, and a map: a sheet over the
+ * basemap in h5, WeChat's map with navigation in the mini-program), its photos, the reporter's
+ * phone masked with a tap to call them (only while the task is theirs; the full number comes from
+ * the audited reveal; never for anonymous reports), the 重复隐患 flag when the building keeps
+ * having this hazard, and exactly the actions the API allows them now, with the category's canned
+ * replies for the report's state.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
 import { api, ApiError, messageOf } from '../../lib/api';
@@ -15,7 +18,14 @@ import { PhotoStrip } from '../../components/Photos';
 import { ActionBar, ACTION_LABELS, type Assignee } from '../../components/ActionBar';
 import { ErrorState, Loading } from '../../components/StateView';
 import { RepeatFlag } from '../../components/RepeatFlag';
+import { disabledIf } from '../../lib/dom';
 import type { ActionBody, Me, ReportView } from '../../lib/types';
+import { Nobr, repliesOf, type CategoryWithReplies } from '../shared';
+import { MapSheet } from './MapSheet';
+
+const H5 = process.env.TARO_ENV === 'h5';
+/** a button as wide as its words, in a line of text (Taro's h5 button is a block otherwise) */
+const INLINE_BUTTON = { display: 'inline-flex', width: 'auto', flex: '0 0 auto' } as const;
 
 const preview = (urls: string[], i: number) => void Taro.previewImage({ urls, current: urls[i] });
 
@@ -44,6 +54,15 @@ export default function Task() {
   const [candidates, setCandidates] = useState<Assignee[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [categories, setCategories] = useState<CategoryWithReplies[]>([]);
+  const [mapOpen, setMapOpen] = useState(false);
+  /** the full number after the audited reveal (shown in h5, where a desk has no dialler) */
+  const [revealed, setRevealed] = useState<string | null>(null);
+  const [calling, setCalling] = useState(false);
+
+  useEffect(() => {
+    api.categories().then((c) => setCategories(c.items as CategoryWithReplies[]), () => undefined);
+  }, []);
 
   const load = async () => {
     if (!requireSession()) return;
@@ -76,6 +95,28 @@ export default function Task() {
     }
   };
 
+  /** Tap to call: the reveal is asked for (and audited) first, then the phone dials. */
+  const call = async () => {
+    if (!r || calling) return;
+    setCalling(true);
+    try {
+      const { phone } = await api.revealPhone(r.id);
+      setRevealed(phone);
+      await Taro.makePhoneCall({ phoneNumber: phone }).catch(() => undefined);
+    } catch (e) {
+      void Taro.showModal({ title: '无法拨打', content: messageOf(e), showCancel: false });
+    } finally {
+      setCalling(false);
+    }
+  };
+
+  /** The map: WeChat's own with navigation in the mini-program; a sheet over the basemap in h5. */
+  const openMap = () => {
+    if (!r) return;
+    if (H5) return setMapOpen(true);
+    void Taro.openLocation({ latitude: r.location.lat, longitude: r.location.lng, name: r.placeLabel ?? r.categoryName, address: r.address ?? r.placeLabel ?? '', scale: 18 }).catch(() => undefined);
+  };
+
   if (error && !r) return <ErrorState message={error} onRetry={() => void load()} />;
   if (!r || !me) return <Loading />;
 
@@ -85,20 +126,26 @@ export default function Task() {
   return (
     <View className='page' data-testid='task-detail'>
       <ReportHeader r={r}>
-        <View className='kv'>
+        <View className='kv' style={{ alignItems: 'center' }}>
           <Text className='kv__k'>上报人</Text>
-          <Text className='kv__v' data-testid='reporter'>
-            {r.anonymous ? '匿名上报' : r.reporter?.phone ? `居民 ${r.reporter.phone}` : '居民（电话仅在您负责时显示）'}
-          </Text>
+          <View className='kv__v' style={{ display: 'flex', alignItems: 'center', gap: '8px' }}>
+            <Text data-testid='reporter' style={{ flex: '1', minWidth: '0', wordBreak: 'normal' }}>
+              {r.anonymous ? '匿名上报' : r.reporter?.phone ? `${r.source === 'app' ? '居民' : '来电人'} ${revealed ?? r.reporter.phone}` : <Nobr text='居民（电话仅在您负责时显示）' />}
+            </Text>
+            {!r.anonymous && r.reporter?.phone ? (
+              <Button className='btn btn--small btn--ghost' style={INLINE_BUTTON} disabled={disabledIf(calling)} onClick={() => void call()} data-testid='call-reporter'>
+                拨打电话
+              </Button>
+            ) : null}
+          </View>
         </View>
-        <View className='kv'>
-          <Text className='kv__k'>地图</Text>
-          <Text
-            className='kv__v link'
-            onClick={() => void Taro.openLocation({ latitude: r.location.lat, longitude: r.location.lng, name: r.placeLabel ?? r.categoryName, address: r.address ?? '' }).catch(() => undefined)}
-          >
-            在地图上查看、导航
-          </Text>
+        <View className='kv' style={{ alignItems: 'center' }}>
+          <Text className='kv__k'>坐标</Text>
+          <View className='kv__v'>
+            <Button className='btn btn--small btn--ghost' style={INLINE_BUTTON} onClick={openMap} data-testid='open-map'>
+              {H5 ? '在地图上查看' : '地图导航'}
+            </Button>
+          </View>
         </View>
       </ReportHeader>
       {r.repeat ? <RepeatFlag repeat={r.repeat} currentId={r.id} /> : null}
@@ -134,6 +181,8 @@ export default function Task() {
           candidates={candidates}
           busy={busy}
           loadDuplicates={() => api.duplicates(r.id).then((d) => d.items)}
+          status={r.status}
+          replies={repliesOf(categories, r.category)}
           onSubmit={act}
         />
       ) : (
@@ -146,6 +195,7 @@ export default function Task() {
           </Button>
         </View>
       )}
+      {mapOpen ? <MapSheet r={r} onClose={() => setMapOpen(false)} /> : null}
     </View>
   );
 }
