@@ -38,6 +38,8 @@ export interface Access {
   templates: boolean;
   /** code includes notify/push-queue.ts: may send to the push queue (and is told its URL) */
   pushQueue: boolean;
+  /** code includes notify/webhook-queue.ts: may send to the webhook queue (and is told its URL) */
+  webhookQueue: boolean;
   /** code includes flows/basemap.ts: is told the deployment's tile layer */
   basemap: boolean;
 }
@@ -78,7 +80,7 @@ const BUCKET: Record<string, readonly BucketGrant[]> = {
  * Every function that routes, authorises by area or counts KPIs reads the areas in force
  * (boundaries, no personal data) from their version's files.
  */
-const AREA_READERS = new Set(['api-admin', 'api-areas', 'api-auth', 'api-me', 'api-reports', 'api-stats', 'api-tasks', 'api-uploads', 'events-kpi', 'events-stream', 'schedule-sweeper']);
+const AREA_READERS = new Set(['api-admin', 'api-areas', 'api-auth', 'api-integrations', 'api-me', 'api-open311', 'api-reports', 'api-stats', 'api-tasks', 'api-uploads', 'events-kpi', 'events-stream', 'schedule-sweeper']);
 
 /**
  * Route groups verified to only read. Everything else reads and writes: a GET may write too
@@ -106,6 +108,7 @@ export function accessOf(spec: FunctionSpec): Access {
     wechatSecret: use.secrets.has('wechat'),
     templates: use.templates,
     pushQueue: use.pushQueue,
+    webhookQueue: use.webhookQueue,
     basemap: use.basemap,
   };
 }

@@ -17,9 +17,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ROUTES, type Route } from '../../functions/src/http/routes.ts';
 import { SCHEDULES, type Schedule } from '../../functions/src/events/schedules.ts';
-import { PUSH_QUEUE, STREAM_CONSUMERS, type FilterPattern, type StreamConsumer } from '../../functions/src/events/consumers.ts';
+import { PUSH_QUEUE, STREAM_CONSUMERS, WEBHOOK_QUEUE, type FilterPattern, type StreamConsumer } from '../../functions/src/events/consumers.ts';
 
-export { PUSH_QUEUE, ROUTES, SCHEDULES, STREAM_CONSUMERS, type FilterPattern, type Route, type Schedule, type StreamConsumer };
+export { PUSH_QUEUE, WEBHOOK_QUEUE, ROUTES, SCHEDULES, STREAM_CONSUMERS, type FilterPattern, type Route, type Schedule, type StreamConsumer };
 export { TABLE_SCHEMA } from '../../functions/src/store/keys.ts';
 /** the subscribe-message template table and the parser of its per-deployment configuration */
 export { TEMPLATES, TEMPLATES_ENV, parseTemplateConfig, TemplateConfigError } from '../../functions/src/notify/templates.ts';
@@ -55,6 +55,7 @@ export interface FunctionSpec {
 export const EVENT_ENTRIES: Readonly<Record<string, { kind: 'stream' | 'queue' | 'photos'; description: string }>> = {
   ...Object.fromEntries(STREAM_CONSUMERS.map((c) => [c.name, { kind: 'stream' as const, description: c.description }])),
   [PUSH_QUEUE.consumer]: { kind: 'queue', description: PUSH_QUEUE.description },
+  [WEBHOOK_QUEUE.consumer]: { kind: 'queue', description: WEBHOOK_QUEUE.description },
   'events-photos': { kind: 'photos', description: 'S3 ObjectCreated on uploads/: strip metadata, resize, delete the original' },
 };
 export const MAX_STREAM_CONSUMERS = 2;

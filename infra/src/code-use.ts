@@ -41,6 +41,7 @@ export const SECRETS_MODULE = 'functions/src/secrets.ts';
 export const SECRETS_SPECIFIER = '#secrets';
 const TEMPLATES_MODULE = 'functions/src/notify/templates.ts';
 const PUSH_QUEUE_MODULE = 'functions/src/notify/push-queue.ts';
+const WEBHOOK_QUEUE_MODULE = 'functions/src/notify/webhook-queue.ts';
 const BASEMAP_MODULE = 'functions/src/flows/basemap.ts';
 
 export interface CodeUse {
@@ -52,6 +53,8 @@ export interface CodeUse {
   templates: boolean;
   /** the bundle's live code includes notify/push-queue.ts (sends to the push queue) */
   pushQueue: boolean;
+  /** the bundle's live code includes notify/webhook-queue.ts (sends to the webhook queue) */
+  webhookQueue: boolean;
   /** the bundle's live code includes flows/basemap.ts (serves the map's tile configuration) */
   basemap: boolean;
 }
@@ -123,7 +126,7 @@ export function codeUseOf(entry: string): CodeUse {
     if (s) secrets.add(s);
   }
   const live = (m: string) => (output.inputs[m]?.bytesInOutput ?? 0) > 0;
-  const use: CodeUse = { secretExports, secrets, templates: live(TEMPLATES_MODULE), pushQueue: live(PUSH_QUEUE_MODULE), basemap: live(BASEMAP_MODULE) };
+  const use: CodeUse = { secretExports, secrets, templates: live(TEMPLATES_MODULE), pushQueue: live(PUSH_QUEUE_MODULE), webhookQueue: live(WEBHOOK_QUEUE_MODULE), basemap: live(BASEMAP_MODULE) };
   cache.set(entry, use);
   return use;
 }

@@ -35,7 +35,7 @@ import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import { ORIGINALS_PREFIX } from './prefixes.ts';
-import { PUSH_QUEUE, STREAM_CONSUMERS } from './catalog.ts';
+import { PUSH_QUEUE, STREAM_CONSUMERS, WEBHOOK_QUEUE } from './catalog.ts';
 import { importFunction, pascal, type DeployedFunction } from './functions-stack.ts';
 import type { Settings } from './settings.ts';
 
@@ -114,12 +114,13 @@ export class EventsStack extends Stack {
     for (const f of props.functions.filter((x) => x.spec.kind === 'queue')) {
       if (!f.queue) throw new Error(`infra: queue function ${f.spec.name} has no queue`);
       const { fn, role } = importFn(f);
+      const spec = f.spec.name === WEBHOOK_QUEUE.consumer ? WEBHOOK_QUEUE : PUSH_QUEUE;
       fn.addEventSource(
         new SqsEventSource(f.queue.queue, {
-          batchSize: PUSH_QUEUE.batchSize,
-          maxBatchingWindow: Duration.seconds(PUSH_QUEUE.maxBatchingWindowSeconds),
+          batchSize: spec.batchSize,
+          maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
           reportBatchItemFailures: true,
-          maxConcurrency: PUSH_QUEUE.maxConcurrency,
+          maxConcurrency: spec.maxConcurrency,
         }),
       );
       for (const c of fn.node.children) if (c instanceof EventSourceMapping) c.node.addDependency(role);

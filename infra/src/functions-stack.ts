@@ -21,7 +21,8 @@ import { accessOf, TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS, type Access } from '
 import { esbuildOptions, NATIVE_MODULES, nativeCopyCommands, type LambdaEsbuildOptions } from './bundling.ts';
 import { functionSpecs, REPO_ROOT, type FunctionKind, type FunctionSpec } from './catalog.ts';
 import type { Settings } from './settings.ts';
-import { pushQueues, type PushQueues } from './push-queue.ts';
+import { pushQueues, webhookQueues, type PushQueues } from './push-queue.ts';
+import { WEBHOOK_QUEUE } from './catalog.ts';
 
 export const RUNTIME = Runtime.NODEJS_22_X;
 
@@ -98,12 +99,14 @@ export interface FunctionsStackProps extends StackProps {
 export class FunctionsStack extends Stack {
   readonly functions: DeployedFunction[] = [];
   readonly pushQueues: PushQueues;
+  readonly webhookQueues: PushQueues;
 
   constructor(scope: Construct, id: string, props: FunctionsStackProps) {
     super(scope, id, props);
     const { settings, table, bucket } = props;
     const prod = settings.stage === 'prod';
     this.pushQueues = pushQueues(this);
+    this.webhookQueues = webhookQueues(this);
 
     for (const spec of functionSpecs()) {
       const access = accessOf(spec);
@@ -138,6 +141,7 @@ export class FunctionsStack extends Stack {
         // them, so it is not only the senders that need them
         ...(access.templates ? settings.wechatTemplateEnv : {}),
         ...(access.pushQueue ? { PUSH_QUEUE_URL: this.pushQueues.queue.queueUrl } : {}),
+        ...(access.webhookQueue ? { WEBHOOK_QUEUE_URL: this.webhookQueues.queue.queueUrl } : {}),
         ...(access.basemap ? settings.mapTileEnv : {}),
       };
       const common: Omit<FunctionProps, 'code' | 'handler'> = {
@@ -171,7 +175,9 @@ export class FunctionsStack extends Stack {
 
       grantAccess(role, access, props);
       if (access.pushQueue) this.pushQueues.queue.grantSendMessages(role);
-      this.functions.push({ spec, access, fn, role, logGroup, ...(spec.kind === 'queue' ? { queue: this.pushQueues } : {}) });
+      if (access.webhookQueue) this.webhookQueues.queue.grantSendMessages(role);
+      const consumes = spec.kind !== 'queue' ? undefined : spec.name === WEBHOOK_QUEUE.consumer ? this.webhookQueues : this.pushQueues;
+      this.functions.push({ spec, access, fn, role, logGroup, ...(consumes ? { queue: consumes } : {}) });
     }
 
     Validations.of(this).acknowledge({

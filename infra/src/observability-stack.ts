@@ -188,7 +188,9 @@ export class ObservabilityStack extends Stack {
           `${id}QueueAge`,
           queue.queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MIN, statistic: 'Maximum' }),
           5 * 60,
-          `${spec.name}: queued pushes wait more than 5 minutes (WeChat slow or the consumer failing)`,
+          spec.name === 'events-webhooks'
+            ? `${spec.name}: queued webhook calls wait more than 5 minutes (city systems slow or the consumer failing)`
+            : `${spec.name}: queued pushes wait more than 5 minutes (WeChat slow or the consumer failing)`,
         );
       }
     }

@@ -15,7 +15,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { PUSH_QUEUE } from './catalog.ts';
+import { PUSH_QUEUE, WEBHOOK_QUEUE } from './catalog.ts';
 
 export interface PushQueues {
   queue: Queue;
@@ -23,18 +23,31 @@ export interface PushQueues {
 }
 
 export function pushQueues(scope: Construct): PushQueues {
-  const deadLetters = new Queue(scope, 'PushDeadLetters', {
+  return queuePair(scope, 'Push', PUSH_QUEUE);
+}
+
+/**
+ * The webhook queue (functions/src/notify/webhook-queue.ts): the same shape for city systems'
+ * Open311 webhooks, so a slow receiver waits in its own queue, never in the push queue.
+ */
+export function webhookQueues(scope: Construct): PushQueues {
+  return queuePair(scope, 'Webhook', WEBHOOK_QUEUE);
+}
+
+function queuePair(scope: Construct, prefix: string, spec: { visibilityTimeoutSeconds: number; maxReceiveCount: number }): PushQueues {
+  const deadLetters = new Queue(scope, `${prefix}DeadLetters`, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
-  const queue = new Queue(scope, 'PushQueue', {
+  const queue = new Queue(scope, `${prefix}Queue`, {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    visibilityTimeout: Duration.seconds(PUSH_QUEUE.visibilityTimeoutSeconds),
-    // a push older than a day is no news any more; the inbox item told the user anyway
+    visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+    // a push (or a webhook call) older than a day is no news any more; the inbox item, or GET
+    // requests/{id}, told it anyway
     retentionPeriod: Duration.days(1),
-    deadLetterQueue: { queue: deadLetters, maxReceiveCount: PUSH_QUEUE.maxReceiveCount },
+    deadLetterQueue: { queue: deadLetters, maxReceiveCount: spec.maxReceiveCount },
   });
   return { queue, deadLetters };
 }

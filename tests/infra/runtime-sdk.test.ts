@@ -11,6 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { esbuildOptions, NATIVE_MODULES, nativeModuleCopies, RUNTIME_SDK, RUNTIME_SDK_VERSION } from '../../infra/src/bundling.ts';
-import { functionSpecs, REPO_ROOT, routeKey, type FunctionSpec } from '../../infra/src/catalog.ts';
+import { functionSpecs, REPO_ROOT, routeKey, WEBHOOK_QUEUE, type FunctionSpec } from '../../infra/src/catalog.ts';
 
 const FIXTURE = join(REPO_ROOT, 'tests', 'infra', 'runtime-sdk');
 const fixturePkg = JSON.parse(readFileSync(join(FIXTURE, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
@@ -72,7 +73,7 @@ function bundle(spec: FunctionSpec): Bundle {
     mkdirSync(dirname(to), { recursive: true });
     symlinkSync(from, to, 'dir');
   }
-  return { file, externals: [...new Set(output.imports.filter((i) => i.external && !i.path.startsWith('node:')).map((i) => i.path))].sort() };
+  return { file, externals: [...new Set(output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => i.path))].sort() };
 }
 
 /** The environment of a deployed function, with every AWS endpoint pointing at a closed port. */
@@ -178,7 +179,8 @@ describe('each function bundle cold-starts on the runtime SDK and handles an eve
 
       if (spec.kind === 'api') {
         // a signed-in route reads the caller from the table; health asks the table and the bucket
-        const route = spec.routes.find((r) => r.auth === 'user') ?? spec.routes.find((r) => routeKey(r) === 'GET /v1/health') ?? spec.routes[0]!;
+        // (Open311's routes answer XML unless the path asks for JSON: take a .json one)
+        const route = spec.routes.find((r) => r.auth === 'user') ?? spec.routes.find((r) => routeKey(r) === 'GET /v1/health') ?? spec.routes.find((r) => r.path.endsWith('.json')) ?? spec.routes[0]!;
         const signedIn = route.auth === 'user';
         const out = coldStart(b.file, httpEvent(route.method, route.path, signedIn ? token : undefined), cloudEnv({ TOKEN_SECRET }));
         expect(out.error, `${routeKey(route)} threw`).toBeUndefined();
@@ -199,7 +201,9 @@ describe('each function bundle cold-starts on the runtime SDK and handles an eve
       }
       if (spec.kind === 'queue') {
         // the push reads its inbox item, meets the closed port, and answers the message as failed
-        const record = { messageId: 'm-probe', body: JSON.stringify({ userId: 'u-probe', at: '2026-11-02T03:04:05.000Z', id: 'R-probe-000001' }), attributes: { ApproximateReceiveCount: '1' } };
+        // (the webhook queue's consumer: reads the report of its change, meets the same port)
+        const body = spec.name === WEBHOOK_QUEUE.consumer ? { reportId: 'R-probe', version: 2 } : { userId: 'u-probe', at: '2026-11-02T03:04:05.000Z', id: 'R-probe-000001' };
+        const record = { messageId: 'm-probe', body: JSON.stringify(body), attributes: { ApproximateReceiveCount: '1' } };
         expect(coldStart(b.file, { Records: [record] }, cloudEnv())).toEqual({ result: { batchItemFailures: [{ itemIdentifier: 'm-probe' }] } });
         return;
       }

@@ -13,7 +13,7 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { fromImage } from '#events/images';
 import { countChanges } from '#flows/kpi';
-import { queueWebhookChanges } from '#flows/webhooks';
+import { queueWebhookChanges } from '#flows/webhook-changes';
 
 type Image = Record<string, AttributeValue> | undefined;
 

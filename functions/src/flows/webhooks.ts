@@ -19,11 +19,10 @@ import { logger } from '#log';
 import { rightsOf, type Rights } from '#flows/rights';
 import { listable } from '#flows/open311';
 import { callWebhook } from '#notify/webhook';
-import { enqueueWebhookChanges, type ChangeRef } from '#notify/webhook-queue';
+import type { ChangeRef } from '#notify/webhook-message';
 import { auditEntry, auditPut } from '#store/audit';
 import { getApiKey } from '#store/apikeys';
 import { getReportStory, type ReportStory } from '#store/reports';
-import { isReportItem, reportFromItem } from '#store/report-items';
 import { ConditionFailed } from '#store/tx';
 import type { UserRecord } from '#store/users';
 import {
@@ -116,26 +115,6 @@ export async function stopWebhook(admin: UserRecord, id: string, now: Date) {
     }
   }
   return { ...webhookView(hook), active: false };
-}
-
-// ── from the stream: which changes may be owed a call ───────────────────────────────────────
-
-/**
- * The report changes of a stream batch (records before/after, as the KPI consumer gets them)
- * that Open311 webhooks may want: a new version of a report an API key filed, after its first.
- * Queued for the webhook consumer; nothing is read here (the record is in the stream image).
- */
-export async function queueWebhookChanges(records: readonly { before: Record<string, unknown> | null; after: Record<string, unknown> | null }[]): Promise<number> {
-  const refs: ChangeRef[] = [];
-  for (const { before, after } of records) {
-    if (!after || !isReportItem(after)) continue;
-    const r = reportFromItem(after);
-    if (r.source !== 'open311' || !r.open311 || r.version < 2) continue;
-    if (before && isReportItem(before) && reportFromItem(before).version === r.version) continue; // not a new version
-    refs.push({ reportId: r.id, version: r.version });
-  }
-  await enqueueWebhookChanges(refs);
-  return refs.length;
 }
 
 // ── the consumer: one change -> a call per webhook that wants it ────────────────────────────
