@@ -116,12 +116,17 @@ describe('the closed loop in the browser', () => {
     await byTestId(r, 'routed-grid').waitFor();
     await resident.shot('report-form');
 
-    // fire and gas come with the 119 / 110 notice first
+    // fire and gas ask their safety question first; "yes, I smell gas" stops the report with the numbers to call
     await byTestId(r, 'category-gas_hazard').click();
-    await byTestId(r, 'emergency-notice').waitFor();
-    await resident.shot('report-emergency-notice');
+    await byTestId(r, 'safety-question').waitFor();
+    expect(await byTestId(r, 'submit').count()).toBe(0);
+    await byTestId(r, 'safety-yes').click();
+    await byTestId(r, 'safety-stop').waitFor();
+    expect(await byTestId(r, 'safety-question').getByText('拨打 119', { exact: true }).count()).toBe(1);
+    expect(await byTestId(r, 'submit').count()).toBe(0);
+    await resident.shot('report-safety-stop');
     await byTestId(r, 'category-ebike_charging').click();
-    expect(await byTestId(r, 'emergency-notice').count()).toBe(0);
+    expect(await byTestId(r, 'safety-question').count()).toBe(0);
 
     await choosePhoto(r, before, () => byTestId(r, 'add-photo').click());
     await r.getByText('已上传').waitFor({ timeout: 30_000 });
