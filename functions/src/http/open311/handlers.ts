@@ -11,7 +11,7 @@ import { errorResponse as apiError, useErrorFormat, type Handler, type Result } 
 import { CONTENT_TYPE, formatOf, render, type Format, type Json, type Root } from '#http/open311/format';
 import { errorItem, one, open311Status, service, serviceDefinition, serviceNotice, serviceRequest, SPEC } from '#domain/open311';
 import { bodyFields } from '#http/open311/body';
-import { categoryTable, checkJurisdiction, fileRequest, findRequests, jurisdiction, requestById, serviceOf } from '#flows/open311';
+import { categoryTable, checkJurisdiction, fileRequest, findRequests, requestById, serviceOf } from '#flows/open311';
 import type { ReportStory } from '#flows/report-reads';
 
 const CORS = { 'access-control-allow-origin': '*' };
@@ -142,4 +142,3 @@ export function errorResponse(e: unknown, requestId: string, event: APIGatewayPr
 
 useErrorFormat('open311', errorResponse);
 
-export { jurisdiction };
