@@ -7,14 +7,14 @@
  * violation may remain (each one is named in the failure message). The resident's screens also
  * let the page zoom (no user-scalable=no) and keep every tap target at least 44x44 px.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startWorld, stopWorld } from './e2e-stack.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '../../functions/local/stack.ts';
 import { toWgs84 } from '../../functions/src/geo/datum.ts';
-import { H5_DIR } from './build-h5.ts';
-import { axe, axeReport, launch, phone, smallTapTargets, useSession, type Phone } from './support.ts';
+import { axe, axeReport, phone, smallTapTargets, useSession, type Phone } from './support.ts';
 import { Api } from '../support/stack.ts';
 
 let stack: Stack;
@@ -42,24 +42,10 @@ async function act(id: string, as: string, body: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  const { startStack } = await import('../../functions/local/stack.ts');
-  stack = await startStack({
-    port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-${randomBytes(4).toString('hex')}`,
-    bucket: `e2e-${randomBytes(4).toString('hex')}`,
-    staticDir: H5_DIR,
-    streamIntervalMs: 50,
-  });
-  api = new Api(stack.url);
-  browser = await launch();
+  ({ stack, api, browser } = await startWorld());
 });
 
-afterAll(async () => {
-  for (const p of phones) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopWorld({ stack, browser }, phones));
 
 describe('accessibility of every screen (axe-core, WCAG 2.1 AA)', () => {
   let firstGrid: { id: string; name: string; parentId: string; centroid: { lat: number; lng: number } };

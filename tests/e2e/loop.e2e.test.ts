@@ -5,8 +5,9 @@
  * after-photo; the grid leader verifies and closes; the resident rates it. Three browser
  * contexts, no console errors, a screenshot of every screen in tests/e2e/artifacts/.
  */
+import { startWorld, stopWorld } from './e2e-stack.ts';
 import { pointOnRoad, roadPixels } from './map-pixels.ts';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '../../functions/local/stack.ts';
 import { toWgs84 } from '../../functions/src/geo/datum.ts';
 import { H5_DIR } from './build-h5.ts';
-import { launch, phone, type Phone } from './support.ts';
+import { phone, type Phone } from './support.ts';
 import { Api } from '../support/stack.ts';
 
 let stack: Stack;
@@ -57,24 +58,10 @@ async function login(p: Phone, userId: string) {
 }
 
 beforeAll(async () => {
-  const { startStack } = await import('../../functions/local/stack.ts');
-  stack = await startStack({
-    port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-${randomBytes(4).toString('hex')}`,
-    bucket: `e2e-${randomBytes(4).toString('hex')}`,
-    staticDir: H5_DIR,
-    streamIntervalMs: 50,
-  });
-  api = new Api(stack.url);
-  browser = await launch();
+  ({ stack, api, browser } = await startWorld());
 });
 
-afterAll(async () => {
-  for (const p of phones) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopWorld({ stack, browser }, phones));
 
 describe('the closed loop in the browser', () => {
   it('resident reports with a photo, the grid worker resolves, the grid leader closes, the resident rates', async () => {

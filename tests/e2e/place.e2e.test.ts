@@ -7,14 +7,14 @@
  * seeded demo city — without ever covering the submit button; and staff see a building's
  * repeated hazards (重复隐患) and merge from a list of duplicates instead of typing an id.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startWorld, stopWorld } from './e2e-stack.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import type { Stack } from '../../functions/local/stack.ts';
 import { distanceMeters, toWgs84, type LatLng } from '../../functions/src/geo/datum.ts';
-import { H5_DIR } from './build-h5.ts';
-import { launch, phone, submitReport, type Phone } from './support.ts';
+import { phone, submitReport, type Phone } from './support.ts';
 import { Api } from '../support/stack.ts';
 
 let stack: Stack;
@@ -74,24 +74,10 @@ async function filed(page: Page, userId: string) {
 }
 
 beforeAll(async () => {
-  const { startStack } = await import('../../functions/local/stack.ts');
-  stack = await startStack({
-    port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-${randomBytes(4).toString('hex')}`,
-    bucket: `e2e-${randomBytes(4).toString('hex')}`,
-    staticDir: H5_DIR,
-    streamIntervalMs: 50,
-  });
-  api = new Api(stack.url);
-  browser = await launch();
+  ({ stack, api, browser } = await startWorld());
 });
 
-afterAll(async () => {
-  for (const p of phones) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopWorld({ stack, browser }, phones));
 
 describe('the place of a report in the browser', () => {
   it("files the report in the grid under the phone's position, with no map, labelled by its building", async () => {

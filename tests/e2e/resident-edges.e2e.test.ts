@@ -9,15 +9,15 @@
  * follower's survey says their rating is recorded but does not reopen it — the reporter's says
  * 不满意 does.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startWorld, stopWorld } from './e2e-stack.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { SignJWT } from 'jose';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Stack } from '../../functions/local/stack.ts';
 import { toWgs84 } from '../../functions/src/geo/datum.ts';
-import { H5_DIR } from './build-h5.ts';
-import { launch, phone, useSession, type Phone } from './support.ts';
+import { phone, useSession, type Phone } from './support.ts';
 import { Api } from '../support/stack.ts';
 
 let stack: Stack;
@@ -90,25 +90,11 @@ async function close(id: string) {
 }
 
 beforeAll(async () => {
-  const { startStack } = await import('../../functions/local/stack.ts');
-  stack = await startStack({
-    port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-${randomBytes(4).toString('hex')}`,
-    bucket: `e2e-${randomBytes(4).toString('hex')}`,
-    staticDir: H5_DIR,
-    streamIntervalMs: 50,
-  });
-  api = new Api(stack.url);
-  browser = await launch();
+  ({ stack, api, browser } = await startWorld());
   grid = (await api.get('/v1/areas?level=grid')).json.items[0];
 });
 
-afterAll(async () => {
-  for (const p of phones) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopWorld({ stack, browser }, phones));
 
 describe("the resident's rough edges", () => {
   it('a failed send is told in a dialog in plain sight, the first send without a photo asks first, and the report opens at its top with the time to expect', async () => {

@@ -9,12 +9,12 @@
  * since when and how late, opens a grid's figures with a tap (another tap closes them), and never
  * breaks a label inside its brackets. A screenshot of every screen in tests/e2e/artifacts/.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startWorld, stopWorld } from './e2e-stack.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page, Request } from 'playwright-core';
 import type { Stack } from '../../functions/local/stack.ts';
-import { H5_DIR } from './build-h5.ts';
-import { launch, phone, type Phone } from './support.ts';
+import { phone, type Phone } from './support.ts';
 import { Api } from '../support/stack.ts';
 
 let stack: Stack;
@@ -55,24 +55,10 @@ async function file(as: string, buildingId: string, category: string, descriptio
 }
 
 beforeAll(async () => {
-  const { startStack } = await import('../../functions/local/stack.ts');
-  stack = await startStack({
-    port: 0,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-${randomBytes(4).toString('hex')}`,
-    bucket: `e2e-${randomBytes(4).toString('hex')}`,
-    staticDir: H5_DIR,
-    streamIntervalMs: 50,
-  });
-  api = new Api(stack.url);
-  browser = await launch();
+  ({ stack, api, browser } = await startWorld());
 });
 
-afterAll(async () => {
-  for (const p of phones) await p.context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.stop();
-});
+afterAll(() => stopWorld({ stack, browser }, phones));
 
 describe('staff screens at their edges', () => {
   it('call, map, one-tap take, 更多, canned replies and the inbox counts, as the grid worker', async () => {
