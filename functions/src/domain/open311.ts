@@ -11,7 +11,7 @@
  */
 import type { Category } from '#domain/categories';
 import { isEnded, STATUS_NAMES, type Status } from '#domain/statuses';
-import type { ReportRecord, TimelineEvent } from '#domain/report';
+import { placeLabelOf, type ReportRecord, type TimelineEvent } from '#domain/report';
 
 /** A JSON value (what the spec's documents are made of; http/open311/format renders it as XML too). */
 export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
@@ -139,7 +139,7 @@ export function serviceRequest(r: ReportRecord, events: readonly TimelineEvent[]
     updated_datetime: w3c(status === 'closed' ? closedAt(r) : r.updatedAt),
     expected_datetime: w3c(r.resolveBy),
     // what the city system wrote, read back; an app report by its place's label, as the public map shows it
-    address: (own ? r.address : null) ?? r.placeLabel ?? r.gridName,
+    address: (own ? r.address : null) ?? placeLabelOf(r),
     address_id: r.building?.id ?? null,
     zipcode: null,
     lat: point.lat,
