@@ -12,7 +12,7 @@ import { startTestStack, newKey, type TestStack } from '../support/stack.ts';
 import { pointIn, GRID, RESIDENT, RESIDENT2, RESIDENT3, WORKER, DISPATCHER, OTHER_WORKER, OTHER_DISPATCHER } from '../support/fixtures.ts';
 import { fileReport } from '../support/checks.ts';
 import { rawItem, reportIds, scanAll } from '../support/table.ts';
-import { AreaModel, bearer, createBoundStaff, describeChange, tableState } from '../support/rights.ts';
+import { AreaModel, bearer, createBoundStaff, describeChange, OTHERS_REPORT_FIELDS, tableState } from '../support/rights.ts';
 import { demoCity } from '../../functions/src/geo/demo-city.ts';
 import { toAreaImport, type AreaImport } from '../../functions/src/geo/import.ts';
 
@@ -125,7 +125,7 @@ describe('(c) a dispatcher filing a caller’s report outside their street', () 
 
 describe('(d) "我也遇到": what nearby shows and who may join', () => {
   /** what a resident may see of a report they cannot open */
-  const PUBLIC = ['id', 'category', 'categoryName', 'status', 'statusName', 'distanceMeters', 'following', 'followerCount', 'createdAt', 'grid', 'dueAt', 'overdue', 'dueSoon'];
+  const PUBLIC = OTHERS_REPORT_FIELDS;
   const nearby = (as: string, at: { lat: number; lng: number }, category = 'ebike_charging') => stack.api.get(`/v1/reports/nearby?lat=${at.lat}&lng=${at.lng}&category=${category}`, as);
   let theirs: string;
   let outsideReport: string;

@@ -26,7 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type Res, type TestStack } from '../support/stack.ts';
 import { phonePhoto, pointIn, RESIDENT, RESIDENT2, RESIDENT3, WORKER, LEADER, OFFICER, DISPATCHER } from '../support/fixtures.ts';
 import { act, fileReport } from '../support/checks.ts';
-import { AreaModel, bearer, createBoundStaff, describeChange, tableState, wechatLogin } from '../support/rights.ts';
+import { AreaModel, bearer, createBoundStaff, describeChange, OTHERS_REPORT_FIELDS, tableState, wechatLogin } from '../support/rights.ts';
 import { ROUTES } from '../../functions/src/http/routes.ts';
 import { demoCity } from '../../functions/src/geo/demo-city.ts';
 import { toAreaImport } from '../../functions/src/geo/import.ts';
@@ -310,19 +310,6 @@ const REQUEST: Record<string, (caller: Caller, scope: Scope) => Req> = {
 // What "filtered" means per list (problems found; empty = fine)
 // ---------------------------------------------------------------------------------------------
 
-/**
- * What a resident may see of a report they cannot open (API.md: nearby is for "我也遇到"; GET
- * /v1/reports/{id} is for the reporter, followers and staff): what kind of hazard, its state and
- * how far, the public grid it is in and its clock — never the description, address, exact
- * location, the photos' full images, reporter, handler or rating.
- */
-/**
- * …and what tells a neighbour it is the same hazard (issue 13, duplicates by building): the
- * building (never the unit), the place label, whether it is in the same building, and the first
- * photo that passed WeChat's check, as a short-lived thumbnail link.
- */
-const SAME_HAZARD_FIELDS = ['building', 'placeLabel', 'sameBuilding', 'thumbUrl'];
-const OTHERS_REPORT_FIELDS = ['id', 'category', 'categoryName', 'status', 'statusName', 'distanceMeters', 'following', 'followerCount', 'createdAt', 'grid', 'dueAt', 'overdue', 'dueSoon', ...SAME_HAZARD_FIELDS];
 
 type Item = Record<string, any>;
 const FILTER: Record<string, (caller: Role, scope: Scope, items: Item[]) => string[]> = {

@@ -124,3 +124,17 @@ export async function createBoundStaff(
   if (bound.status !== 200) throw new Error(`POST /v1/auth/bind ${bound.status} ${bound.text}`);
   return { id: created.json.id as string, token: bound.json.token as string };
 }
+
+/**
+ * What a resident may see of a report they cannot open (API.md: nearby is for "我也遇到"; GET
+ * /v1/reports/{id} is for the reporter, followers and staff): what kind of hazard, its state and
+ * how far, the public grid it is in and its clock — never the description, address, exact
+ * location, the photos' full images, reporter, handler or rating…
+ *
+ * …and what tells a neighbour it is the same hazard (issue 13, duplicates by building): the
+ * building (never the unit), the place label, whether it is in the same building, and the first
+ * photo that passed WeChat's check, as a short-lived thumbnail link.
+ */
+export const SAME_HAZARD_FIELDS = ['building', 'placeLabel', 'sameBuilding', 'thumbUrl'];
+/** (see above) */
+export const OTHERS_REPORT_FIELDS = ['id', 'category', 'categoryName', 'status', 'statusName', 'distanceMeters', 'following', 'followerCount', 'createdAt', 'grid', 'dueAt', 'overdue', 'dueSoon', ...SAME_HAZARD_FIELDS];
