@@ -313,8 +313,12 @@ export class PlaceIndex {
     for (let k = t.start[c]!; k < t.start[c + 1]!; k++) {
       const i = t.items[k]!;
       // the box's distance is a lower bound of the footprint's: skip what cannot win
-      const dx = Math.max(boxes[4 * i]! - p.lng, 0, p.lng - boxes[4 * i + 2]!) * kx;
-      const dy = Math.max(boxes[4 * i + 1]! - p.lat, 0, p.lat - boxes[4 * i + 3]!) * METRES_PER_DEG;
+      const x0 = boxes[4 * i]!;
+      const y0 = boxes[4 * i + 1]!;
+      const x1 = boxes[4 * i + 2]!;
+      const y1 = boxes[4 * i + 3]!;
+      const dx = (p.lng < x0 ? x0 - p.lng : p.lng > x1 ? p.lng - x1 : 0) * kx;
+      const dy = (p.lat < y0 ? y0 - p.lat : p.lat > y1 ? p.lat - y1 : 0) * METRES_PER_DEG;
       if (dx > bestM || dy > bestM) continue;
       const b = this.buildings[i]!;
       const from = this.#ringAt[i]!;
