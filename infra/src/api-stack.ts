@@ -49,14 +49,17 @@ export class ApiStack extends Stack {
       createDefaultStage: false,
       // with a custom domain, clients must use it (WeChat requires the ICP-filed name anyway)
       disableExecuteApiEndpoint: !!settings.apiDomain,
-      corsPreflight: settings.appOrigins.length
-        ? {
-            allowOrigins: settings.appOrigins,
-            allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
-            allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-            maxAge: Duration.hours(1),
-          }
-        : undefined,
+      // Any origin: the API authenticates by the Authorization header, never by cookies, so a
+      // foreign page gains nothing a token would not give it — and Open311's readers are other
+      // cities' pages (GeoReport v2: CORS on every GET). An HTTP API has one CORS setting, which
+      // replaces the functions' own headers, so it must be this one. The photo bucket's CORS
+      // (direct uploads) stays limited to appOrigins.
+      corsPreflight: {
+        allowOrigins: ['*'],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        maxAge: Duration.hours(1),
+      },
     });
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {

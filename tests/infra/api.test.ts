@@ -70,4 +70,13 @@ describe('api stack', () => {
     withDomain.templates.api.hasResourceProperties('AWS::ApiGatewayV2::Api', { DisableExecuteApiEndpoint: true });
     expect(() => synth({ apiDomain: 'api.example.cn' })).toThrow(/apiDomain and certificateArn/);
   });
+
+  it('lets any origin read the API (bearer tokens, no cookies; Open311 GETs), whatever appOrigins says; the bucket keeps its origins', () => {
+    for (const t of [s.templates, synth({ stage: 'prod', appOrigins: 'https://h5.example.cn' }).templates]) {
+      t.api.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+        CorsConfiguration: Match.objectLike({ AllowOrigins: ['*'], AllowHeaders: Match.arrayWith(['authorization']) }),
+      });
+      expect(JSON.stringify(t.api.findResources('AWS::ApiGatewayV2::Api'))).not.toContain('AllowCredentials":true');
+    }
+  });
 });
