@@ -9,7 +9,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
 import { ApiKey as Keys, withoutKeys } from '#store/keys';
-import { transact, type TxItem } from '#store/tx';
+import { endOnceItem, transact, type TxItem } from '#store/tx';
 import { config } from '#config';
 
 export interface ApiKeyRecord {
@@ -63,16 +63,5 @@ export async function listApiKeys(): Promise<ApiKeyRecord[]> {
 
 /** Revokes once: a second revoke of the same key fails its condition (the flow answers it as done). */
 export async function revokeApiKey(id: string, by: string, at: string, audit: TxItem): Promise<void> {
-  await transact([
-    {
-      Update: {
-        TableName: table(),
-        Key: Keys.key({ id }),
-        UpdateExpression: 'SET revokedAt = :at, revokedBy = :by',
-        ConditionExpression: 'attribute_exists(PK) AND revokedAt = :null',
-        ExpressionAttributeValues: { ':at': at, ':by': by, ':null': null },
-      },
-    },
-    audit,
-  ]);
+  await transact([endOnceItem(table(), Keys.key({ id }), 'revoked', by, at), audit]);
 }

@@ -51,3 +51,19 @@ export async function transact(items: TxItem[], previous?: Record<number, Record
     }
   }
 }
+
+/**
+ * Ends a record once, keeping it: sets `<field>At` and `<field>By` on an item that exists and has
+ * not been ended (a second end fails its condition). Revoked api keys and deleted webhooks.
+ */
+export function endOnceItem(TableName: string, Key: Record<string, unknown>, field: 'revoked' | 'deleted', by: string, at: string): TxItem {
+  return {
+    Update: {
+      TableName,
+      Key,
+      UpdateExpression: `SET ${field}At = :at, ${field}By = :by`,
+      ConditionExpression: `attribute_exists(PK) AND ${field}At = :null`,
+      ExpressionAttributeValues: { ':at': at, ':by': by, ':null': null },
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
 import { Webhook as Keys, WebhookDeadLetter as Letters, WebhookDelivery as Sends, withoutKeys } from '#store/keys';
-import { transact, type TxItem } from '#store/tx';
+import { endOnceItem, transact, type TxItem } from '#store/tx';
 import { decodeCursor, encodeCursor } from '#store/cursor';
 import type { Page } from '#store/reports';
 import { config } from '#config';
@@ -58,18 +58,7 @@ export async function putWebhook(w: WebhookRecord, audit: TxItem): Promise<void>
 }
 
 export async function deleteWebhook(id: string, by: string, at: string, audit: TxItem): Promise<void> {
-  await transact([
-    {
-      Update: {
-        TableName: table(),
-        Key: Keys.key({ id }),
-        UpdateExpression: 'SET deletedAt = :at, deletedBy = :by',
-        ConditionExpression: 'attribute_exists(PK) AND deletedAt = :null',
-        ExpressionAttributeValues: { ':at': at, ':by': by, ':null': null },
-      },
-    },
-    audit,
-  ]);
+  await transact([endOnceItem(table(), Keys.key({ id }), 'deleted', by, at), audit]);
 }
 
 export async function getWebhook(id: string): Promise<WebhookRecord | null> {
