@@ -6,8 +6,9 @@
  *
  * Keys: store/entities/apikeys.ts (one partition: a city has a few dozen keys).
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { doc } from '#store/clients';
+import { partitionItems } from '#store/query';
 import { ApiKey as Keys, withoutKeys } from '#store/keys';
 import { endOnceItem, transact, type TxItem } from '#store/tx';
 import { config } from '#config';
@@ -44,21 +45,7 @@ export async function getApiKey(id: string): Promise<ApiKeyRecord | null> {
 
 /** Every key, oldest first (one partition of a few dozen items: read whole). */
 export async function listApiKeys(): Promise<ApiKeyRecord[]> {
-  const items: ApiKeyRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': Keys.pk({}), ':sk': Keys.skPrefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []).map(fromItem));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return (await partitionItems(Keys.pk({}), Keys.skPrefix)).map(fromItem);
 }
 
 /** Revokes once: a second revoke of the same key fails its condition (the flow answers it as done). */

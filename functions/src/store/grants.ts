@@ -8,9 +8,10 @@
  * One item per (user, template): count (one-time); accepted, acceptedAt, revokedAt (long-term).
  * Keys and access patterns: store/entities/grants.ts.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
+import { partitionItems } from '#store/query';
 import { Grant } from '#store/keys';
 import { config } from '#config';
 
@@ -108,19 +109,6 @@ export interface GrantState {
 
 /** Every grant of a user, by template id. */
 export async function grantsOf(userId: string): Promise<Map<string, GrantState>> {
-  const out = new Map<string, GrantState>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: config.tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :g)',
-        ExpressionAttributeValues: { ':pk': Grant.pk({ uid: userId }), ':g': Grant.skPrefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) out.set(String(i.templateId), { count: Number(i.count ?? 0), accepted: i.accepted === true });
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await partitionItems(Grant.pk({ uid: userId }), Grant.skPrefix);
+  return new Map(items.map((i) => [String(i.templateId), { count: Number(i.count ?? 0), accepted: i.accepted === true }]));
 }

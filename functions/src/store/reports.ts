@@ -5,9 +5,10 @@
  * record there (`indexAttributes`) so no handler ever types a key. Indexes that hold only keys
  * (TABLE_SCHEMA) are read by key and the records fetched from the table (`hydrate`).
  */
-import { GetCommand, QueryCommand, BatchGetCommand, DeleteCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, BatchGetCommand, DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import ngeohash from 'ngeohash';
 import { doc } from '#store/clients';
+import { queryAll } from '#store/query';
 import { Event, GEOHASH_PRECISION, Member, Rating, Report, indexQuery, keys, timerHour, withoutKeys, type Partition } from '#store/keys';
 import { transact, ConditionFailed, type TxItem } from '#store/tx';
 import { auditEntry, auditPut } from '#store/audit';
@@ -181,16 +182,6 @@ export async function getMember(reportId: string, userId: string): Promise<Membe
   return strip<MemberRecord>(out.Item);
 }
 
-async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    out.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
-}
 
 export interface Page<T> {
   items: T[];

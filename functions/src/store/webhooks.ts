@@ -8,6 +8,7 @@
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { doc } from '#store/clients';
+import { partitionItems } from '#store/query';
 import { Webhook as Keys, WebhookDeadLetter as Letters, WebhookDelivery as Sends, withoutKeys } from '#store/keys';
 import { endOnceItem, transact, type TxItem } from '#store/tx';
 import { decodeCursor, encodeCursor } from '#store/cursor';
@@ -70,24 +71,10 @@ export async function getWebhook(id: string): Promise<WebhookRecord | null> {
 
 /** Every webhook, deleted ones included (one small partition). */
 export async function listWebhooks(): Promise<WebhookRecord[]> {
-  const items: WebhookRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await doc.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-        ExpressionAttributeValues: { ':pk': Keys.pk({}), ':sk': Keys.skPrefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of out.Items ?? []) {
-      const { type: _t, deletedBy: _d, ...rest } = withoutKeys(i);
-      items.push(rest as unknown as WebhookRecord);
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return (await partitionItems(Keys.pk({}), Keys.skPrefix)).map((i) => {
+    const { type: _t, deletedBy: _d, ...rest } = withoutKeys(i);
+    return rest as unknown as WebhookRecord;
+  });
 }
 
 // ── calls ────────────────────────────────────────────────────────────────────────────────────
