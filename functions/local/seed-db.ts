@@ -8,7 +8,9 @@ import { demoPlaces } from '#geo/demo-register';
 import { currentVersion, loadPlaces, loadSnapshot, saveSnapshot } from '#store/areas';
 import { buildGridIndex, serializeIndex } from '#geo/spatial-index';
 import { createUserIfAbsent } from '#store/users';
-import { demoUsers } from '#local/seed';
+import { demoUsers, demoVolunteers } from '#local/seed';
+import { volunteerPut } from '#store/responders';
+import { transact, ConditionFailed } from '#store/tx';
 
 async function areasUsable(): Promise<boolean> {
   const version = await currentVersion();
@@ -25,6 +27,13 @@ async function areasUsable(): Promise<boolean> {
 export async function seedIfEmpty(): Promise<{ seeded: boolean }> {
   if (await areasUsable()) return { seeded: false };
   for (const u of demoUsers()) await createUserIfAbsent(u);
+  for (const v of demoVolunteers()) {
+    try {
+      await transact([volunteerPut(v, null)]);
+    } catch (e) {
+      if (!(e instanceof ConditionFailed)) throw e; // seeded before
+    }
+  }
   // The pointer goes last: its presence means "seed complete".
   const city = demoCity();
   await saveSnapshot({ snapshot: city, index: serializeIndex(buildGridIndex(city.areas.filter((a) => a.level === 'grid'))), places: demoPlaces() }, 'seed');

@@ -5,6 +5,7 @@
 import { demoCity } from '#geo/demo-city';
 import type { UserRecord } from '#store/users';
 import type { Role } from '#domain/roles';
+import type { ResponderKind, Skill, VolunteerRecord } from '#domain/responders';
 
 const GRID_WORKER_NAMES = [
   '王师傅', '李建国', '张秀英', '刘志强', '陈丽华',
@@ -41,5 +42,32 @@ export function demoUsers(): UserRecord[] {
     ...streets.map((s, i) => user(`u-dp-${short(s.id)}`, 'dispatcher', i === 0 ? '粤海街道网格中心' : '南头街道网格中心', [s.id])),
     user('u-dp-nanshan', 'dispatcher', '南山区网格化服务管理中心', ['gd-nanshan']),
     user('u-admin', 'admin', '系统管理员', ['ct-shenzhen']),
+    // community responders of 科技园社区 (their standing: demoVolunteers); they report like residents
+    ...DEMO_VOLUNTEERS.map((v) => user(v.id, 'volunteer', v.name, [], { consentVersion: '2026-11', phone: v.phone })),
   ];
+}
+
+const DEMO_VOLUNTEERS: { id: string; name: string; kind: ResponderKind; skills: Skill[]; phone: string }[] = [
+  { id: 'u-vol-kejiyuan-1', name: '赵志愿', kind: 'volunteer', skills: ['消防', '急救'], phone: '13600136001' },
+  { id: 'u-vol-kejiyuan-2', name: '钱保安', kind: 'guard', skills: ['巡逻', '消防'], phone: '13600136002' },
+  { id: 'u-vol-kejiyuan-3', name: '孙物业', kind: 'property', skills: ['电工'], phone: '13600136003' },
+];
+
+/** The demo responders' standing: approved members of 科技园社区, on the leaderboard. */
+export function demoVolunteers(): VolunteerRecord[] {
+  return DEMO_VOLUNTEERS.map((v) => ({
+    userId: v.id,
+    communityId: 'cm-kejiyuan',
+    kind: v.kind,
+    skills: v.skills,
+    name: v.name,
+    note: null,
+    leaderboard: true,
+    status: 'approved',
+    appliedAt: CREATED_AT,
+    decidedAt: CREATED_AT,
+    decidedBy: 'u-gl-kejiyuan',
+    reason: null,
+    version: 1,
+  }));
 }

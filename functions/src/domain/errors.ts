@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'already_bound'
   | 'upstream_unavailable'
   | 'emergency_first'
+  | 'assist_taken'
+  | 'already_applied'
   | 'unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -53,6 +55,10 @@ const STATUS: Record<ErrorCode, number> = {
   upstream_unavailable: 503,
   /** the category's safety question was answered "danger now": call first; nothing filed */
   emergency_first: 422,
+  /** an assist offer someone else filled first (or that ended) */
+  assist_taken: 409,
+  /** a responder application already waiting or approved */
+  already_applied: 409,
   /** the store or object storage did not answer (after retries); always with Retry-After */
   unavailable: 503,
 };

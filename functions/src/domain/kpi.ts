@@ -33,6 +33,8 @@ export interface KpiDeltas {
   /** the current gauges */
   open: number;
   overdue: number;
+  /** other gauges, by name (the responders on the roll: domain/assist-kpi) */
+  gauges?: Record<string, number>;
 }
 
 /** Days are China days (Asia/Shanghai: UTC+8 all year). */
@@ -90,7 +92,7 @@ export function kpiDeltas(before: ReportRecord | null, after: ReportRecord): Kpi
 /** True when a change moves no counter and no gauge (it need not be counted, nor remembered). */
 export function noDeltas(d: KpiDeltas): boolean {
   const some = (o: Record<string, Partial<Record<string, number | number[]>>>) => Object.values(o).some((day) => Object.values(day).some((v) => (Array.isArray(v) ? v.length > 0 : v !== 0)));
-  return d.open === 0 && d.overdue === 0 && !some(d.days) && !some(d.samples);
+  return d.open === 0 && d.overdue === 0 && !Object.values(d.gauges ?? {}).some((n) => n !== 0) && !some(d.days) && !some(d.samples);
 }
 
 /** A report's change as the measures see it: its deltas and every area it counts in. */
@@ -112,17 +114,20 @@ export interface AreaSums {
   days: Map<string, Map<string, number>>;
   open: number;
   overdue: number;
+  gauges: Map<string, number>;
 }
 
 export const histogramKey = (h: Histogram, minutes: number) => `h:${h}:${minutes}`;
-export const isCounterKey = (k: string): boolean => (DAY_COUNTERS as readonly string[]).includes(k) || k.startsWith('h:');
+/** the responders' counters, overall and per pool (domain/assist-kpi ASSIST_COUNTERS, `<counter>.<kind>`) */
+const ASSIST_COUNTER_KEY = /^assist[A-Za-z]+(\.[a-z]+)?$/;
+export const isCounterKey = (k: string): boolean => (DAY_COUNTERS as readonly string[]).includes(k) || k.startsWith('h:') || ASSIST_COUNTER_KEY.test(k);
 
 export function sumByArea(changes: readonly KpiChange[]): Map<string, AreaSums> {
   const out = new Map<string, AreaSums>();
   for (const c of changes) {
     for (const areaId of new Set(c.areaIds)) {
       let a = out.get(areaId);
-      if (!a) out.set(areaId, (a = { days: new Map(), open: 0, overdue: 0 }));
+      if (!a) out.set(areaId, (a = { days: new Map(), open: 0, overdue: 0, gauges: new Map() }));
       const add = (day: string, key: string, n: number) => {
         let d = a!.days.get(day);
         if (!d) a!.days.set(day, (d = new Map()));
@@ -132,6 +137,7 @@ export function sumByArea(changes: readonly KpiChange[]): Map<string, AreaSums> 
       for (const [day, hs] of Object.entries(c.deltas.samples)) for (const [h, ms] of Object.entries(hs)) for (const m of ms ?? []) add(day, histogramKey(h as Histogram, m), 1);
       a.open += c.deltas.open;
       a.overdue += c.deltas.overdue;
+      for (const [g, n] of Object.entries(c.deltas.gauges ?? {})) a.gauges.set(g, (a.gauges.get(g) ?? 0) + n);
     }
   }
   return out;
@@ -140,6 +146,8 @@ export function sumByArea(changes: readonly KpiChange[]): Map<string, AreaSums> 
 export interface DayTotals extends Partial<Record<DayCounter, number>> {
   acceptMinutes?: Record<string, number>;
   closeMinutes?: Record<string, number>;
+  /** other measures' counters and histograms (domain/assist-kpi) */
+  [counter: string]: number | Record<string, number> | undefined;
 }
 
 const rate = (num: number, den: number): number | null => (den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null);

@@ -5,7 +5,7 @@
  * told and what the outbox row says (domain/outbox), and what a command must bring (the
  * mini-program's action bar). The states and their categories are domain/statuses.
  */
-import { coversPlace, type Actor, type AreaRelation, type Role } from '#domain/roles';
+import { coversPlace, isResidentSide, type Actor, type AreaRelation, type Role } from '#domain/roles';
 import { DomainError, forbidden, invalidInput, invalidTransition } from '#domain/errors';
 import { otherSide, type Side } from '#domain/categories';
 import { ENDED_STATUSES, HELD_STATUSES, OPEN_STATUSES, STATUS_NAMES, isEnded, type Status } from '#domain/statuses';
@@ -220,7 +220,7 @@ function isParty(party: Party, actor: Actor, report: ReportFacts, command: Comma
       if (actor.id === report.assigneeId) return false;
       return report.lead === 'grid' ? actor.role === 'grid_leader' : actor.role === 'police_officer';
     case 'reporter':
-      return actor.role === 'resident' && report.reporterId !== null && actor.id === report.reporterId;
+      return isResidentSide(actor.role) && report.reporterId !== null && actor.id === report.reporterId;
     case 'system':
       return false;
   }
@@ -264,13 +264,13 @@ export function decide(
   dispatchTarget?: AssigneeFacts | null,
 ): Decision {
   const inArea = coversPlace(actor, report, areas);
-  if (actor.role !== 'resident' && !inArea) throw forbidden();
+  if (!isResidentSide(actor.role) && !inArea) throw forbidden();
   const candidates = transitionsFor(command.action);
   if (candidates.length === 0) throw invalidInput(`未知操作：${command.action}`);
   // A finished report is finished for everyone in its area: say so, rather than "not your role"
   // (the one who lost a race to a reject is no longer its holder, but the answer is the state).
   const personal = candidates.some((t) => !t.who.includes('system'));
-  if (personal && actor.role !== 'resident' && isEnded(report.status) && !candidates.some((t) => t.from.includes(report.status))) {
+  if (personal && !isResidentSide(actor.role) && isEnded(report.status) && !candidates.some((t) => t.from.includes(report.status))) {
     throw invalidTransition(`事项已「${STATUS_NAMES[report.status]}」，不能再执行「${ACTION_NAMES[command.action]}」`, { status: report.status, action: command.action });
   }
   const permitted = candidates.filter((t) => t.who.some((p) => isParty(p, actor, report, command, inArea)));

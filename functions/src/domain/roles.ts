@@ -3,7 +3,7 @@
  * sees and acts on nothing outside them. Whether an area covers another is a question for the
  * area tree (geo), passed in as `AreaRelation` so this module stays pure.
  */
-export const ROLES = ['resident', 'grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'] as const;
+export const ROLES = ['resident', 'volunteer', 'grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const STAFF_ROLES: readonly Role[] = ['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
@@ -11,6 +11,7 @@ export const STAFF_ROLES: readonly Role[] = ['grid_worker', 'grid_leader', 'poli
 /** Shown on the timeline to residents: role and the display name an admin set, never a phone. */
 export const ROLE_NAMES: Record<Role, string> = {
   resident: '居民',
+  volunteer: '群防群治力量',
   grid_worker: '网格员',
   grid_leader: '网格长',
   police_officer: '社区民警',
@@ -34,7 +35,16 @@ export interface AreaRelation {
   covers(ancestorId: string, areaId: string): boolean;
 }
 
-export const isStaff = (role: Role): boolean => role !== 'resident';
+/**
+ * Staff work areas and see reports' people. A community responder (`volunteer`: 平安志愿者,
+ * 保安员, 物业; domain/responders) is not staff: they keep their resident side (they report,
+ * follow and rate like anyone) and see of others' reports only what an assist offer shows.
+ */
+export const isStaff = (role: Role): boolean => STAFF_ROLES.includes(role);
+
+/** Residents and community responders: the people who report (routes' `roles` for the resident side). */
+export const RESIDENT_SIDE: readonly Role[] = ['resident', 'volunteer'];
+export const isResidentSide = (role: Role): boolean => RESIDENT_SIDE.includes(role);
 
 /** Staff bound to the area or to an area above it. */
 export function coversArea(actor: Actor, areaId: string, areas: AreaRelation): boolean {

@@ -41,6 +41,8 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
     filters: [
       // a version's timeline item that carries its outbox row (store/report-items eventItem)
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['event'] }, outbox: { M: { kind: { S: [{ exists: true }] } } } } } },
+      // an assist step that tells someone (store/assists stepPut)
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['assist_step'] }, outbox: { M: { kind: { S: [{ exists: true }] } } } } } },
       // OUTBOX# rows of the layout before, until none is written any more
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['outbox'] } } } },
     ],
@@ -50,10 +52,15 @@ export const STREAM_CONSUMERS: readonly StreamConsumer[] = [
   {
     name: 'events-kpi',
     description: 'DynamoDB stream: KPI counters per area; Open311 report changes to the webhook queue',
-    // flows/kpi counts changes of the report record only (store/report-items isReportItem);
-    // removals change no counter. By the item's type, not its key: keys are typed only in the
+    // flows/kpi counts changes of report records (store/report-items isReportItem), assist
+    // steps and responders' standing; removals change no counter. By the item's type, not its key: keys are typed only in the
     // store's entity declarations (tests/unit/store/key-design.test.ts).
-    filters: [{ eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['report'] } } } }],
+    filters: [
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['report'] } } } },
+      // the responders' measures (domain/assist-kpi): assist steps, and responders' standing
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['assist_step'] } } } },
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['volunteer'] } } } },
+    ],
     batchSize: 100,
     maxBatchingWindowSeconds: 1,
   },

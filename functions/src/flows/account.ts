@@ -3,6 +3,7 @@ import { config } from '#config';
 import { invalidInput } from '#domain/errors';
 import type { DutyState } from '#domain/roles';
 import { pseudonymOf } from '#flows/pseudonym';
+import { clearPositionOf } from '#flows/positions';
 import { auditEntry, auditPut } from '#store/audit';
 import { pseudonymiseMember } from '#store/reports';
 import { putUser, setConsent, setDuty, type UserRecord } from '#store/users';
@@ -14,8 +15,10 @@ export async function acceptConsent(user: UserRecord, version: string): Promise<
   await setConsent(user.id, version);
 }
 
+/** Duty for staff (routing skips the unavailable) and responders (offers reach only those on duty; off duty, their position goes). */
 export async function changeDuty(user: UserRecord, state: DutyState): Promise<void> {
   await setDuty(user, state);
+  if (user.role === 'volunteer' && state !== 'on_duty') await clearPositionOf(user.id);
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { DomainError, invalidInput } from '#domain/errors';
+import { isResidentSide } from '#domain/roles';
 import { createReport, type CreateInput } from '#flows/reports';
 import { limitItem } from '#flows/limits';
 import { isKeyPrincipal } from '#flows/apikeys';
@@ -20,7 +21,7 @@ function checkFiler(user: UserRecord, input: CreateInput): void {
   // A city system's Open311 API key files as itself (flows/open311), and nothing else does.
   if (isKeyPrincipal(user) !== (input.source === 'open311')) throw invalidInput('来源 open311 只能通过 Open311 接口和 API key 上报', { field: 'source' });
   if (input.source === 'open311') return;
-  if (user.role === 'resident') {
+  if (isResidentSide(user.role)) {
     if (input.source !== 'app' || input.caller) throw invalidInput('居民上报的来源只能是 app', { field: 'source' });
     if (!user.consentVersion) throw new DomainError('consent_required', '请先阅读并同意隐私政策');
     return;

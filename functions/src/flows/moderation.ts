@@ -7,6 +7,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { config } from '#config';
 import { needsReview, type Moderation, type Verdict } from '#domain/moderation';
+import { isResidentSide } from '#domain/roles';
 import { logger } from '#log';
 import { mediaCheckAsync, msgSecCheck, type MediaCheckVerdict } from '#notify/wechat';
 import { s3Public } from '#store/clients';
@@ -24,7 +25,7 @@ import { getUser, type UserRecord } from '#store/users';
 const SCENE = 3;
 
 export async function textVerdict(user: UserRecord, text: string): Promise<Verdict> {
-  if (user.role !== 'resident') return 'pass'; // staff filing for a caller
+  if (!isResidentSide(user.role)) return 'pass'; // staff filing for a caller
   if (!user.openid) return 'unchecked';
   try {
     return (await msgSecCheck({ openid: user.openid, content: text, scene: SCENE })).suggest;
@@ -41,7 +42,7 @@ export async function textVerdict(user: UserRecord, text: string): Promise<Verdi
  */
 export async function verdictAtReady(ownerId: string): Promise<Verdict> {
   const owner = await getUser(ownerId);
-  return owner?.role === 'resident' ? 'pending' : 'pass';
+  return owner && isResidentSide(owner.role) ? 'pending' : 'pass';
 }
 
 /**

@@ -187,7 +187,7 @@ async function storiesOf(reports: readonly ReportRecord[]): Promise<ReportStory[
     Array.from({ length: Math.min(STORIES_AT_ONCE, reports.length) }, async () => {
       for (let i = next++; i < reports.length; i = next++) {
         const s = await getReportStory(reports[i]!.id);
-        out[i] = s ?? { report: reports[i]!, events: [], members: [], ratings: [] };
+        out[i] = s ?? { report: reports[i]!, events: [], members: [], ratings: [], assistSteps: [] };
       }
     }),
   );

@@ -13,7 +13,7 @@ import { textVerdict } from '#flows/moderation';
 import { queueItem } from '#store/moderation';
 import { dispatchCentreOf } from '#flows/supervisors';
 import { factsOf, type Caller, type Open311Filing, type PersonRef, type ReportRecord, type Score, type Source, type TimelineEvent } from '#domain/report';
-import { ROLE_NAMES } from '#domain/roles';
+import { ROLE_NAMES, isResidentSide } from '#domain/roles';
 import { hiddenFromPublic } from '#domain/moderation';
 import { actorOf, rightsIn } from '#flows/rights';
 import { limitItem } from '#flows/limits';
@@ -114,7 +114,7 @@ async function createOnce(
     ...deadlinesFor(category, now),
     limits: { acceptHours: category.acceptHours, resolveHours: category.resolveHours },
     ...(categoryTable().version !== 'builtin' ? { categoryVersion: categoryTable().version } : {}),
-    reporterId: user.role === 'resident' ? user.id : null,
+    reporterId: isResidentSide(user.role) ? user.id : null,
     caller: input.caller ?? null,
     ...(input.open311 ? { open311: input.open311 } : {}),
     photos: photos.refs,
@@ -129,7 +129,7 @@ async function createOnce(
     closedAt: null,
     moderation,
   };
-  const filedBy: PersonRef = user.role === 'resident' ? { id: user.id, role: 'resident', name: ROLE_NAMES.resident } : personOf(user);
+  const filedBy: PersonRef = isResidentSide(user.role) ? { id: user.id, role: 'resident', name: ROLE_NAMES.resident } : personOf(user);
   const events: TimelineEvent[] = [
     { reportId: id, version: 1, seq: 0, at, action: 'report', from: null, to: 'reported', actor: filedBy, note: null, photoIds: photos.refs.map((p) => p.id) },
     { reportId: id, version: 1, seq: 1, at, action: 'route', from: 'reported', to: 'reported', actor: null, note: routing.reason, photoIds: [] },
@@ -159,7 +159,7 @@ async function placeToFile(user: UserRecord, input: CreateInput): Promise<Placed
   if (buildingId) located = await placeOfBuilding(buildingId, location);
   else if (location) located = await place(location, location.datum ?? 'gcj02');
   else throw invalidInput('请给出位置（location）或楼栋（buildingId）', { field: 'location' });
-  if (user.role !== 'resident') {
+  if (!isResidentSide(user.role)) {
     const { tree } = await areasInForce();
     rightsIn(tree, user).require({ gridId: located.grid.id, beatId: located.beat.id }, '该位置不在您的管辖范围，不能代为上报');
   }

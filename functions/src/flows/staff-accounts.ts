@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { forbidden, invalidInput, notFound } from '#domain/errors';
-import { HANDLER_ROLES, ROLE_NAMES, type DutyState, type Role } from '#domain/roles';
+import { HANDLER_ROLES, ROLE_NAMES, isStaff, type DutyState, type Role } from '#domain/roles';
 import type { ReportRecord } from '#domain/report';
 import type { AreaTree } from '#geo/areas';
 import { rightsOf, type Rights } from '#flows/rights';
@@ -82,7 +82,7 @@ export interface StaffChange {
  */
 export async function updateStaffAccount(admin: UserRecord, id: string, change: StaffChange, now: Date) {
   const before = await getUser(id);
-  if (!before || before.role === 'resident') throw notFound('工作人员账号');
+  if (!before || !isStaff(before.role)) throw notFound('工作人员账号');
   const rights = await rightsOf(admin);
   checkGrant(rights, before.areaIds);
   if (change.areaIds) checkGrant(rights, change.areaIds);

@@ -10,7 +10,8 @@ import type { ReportRecord } from '#domain/report';
 import type { Area, AreaTree } from '#geo/areas';
 import { rightsOf } from '#flows/rights';
 import { auditEntry, writeAudit } from '#store/audit';
-import { dayTotals, gauges } from '#store/kpi';
+import { allGauges, dayTotals, gauges } from '#store/kpi';
+import { assistMeasures } from '#domain/assist-kpi';
 import { Report } from '#store/keys';
 import { queryIndex } from '#store/reports';
 import type { UserRecord } from '#store/users';
@@ -44,8 +45,12 @@ export async function areaStats(user: UserRecord, q: { areaId?: string | undefin
   const range = days(q.from, q.to);
   const children = tree.children(area.id);
   const ids = [area.id, ...children.map((c) => c.id)];
-  const [totals, now] = await Promise.all([dayTotals(ids, range), gauges(ids)]);
-  const row = (x: Area) => ({ areaId: x.id, name: x.name, level: x.level, ...kpisOf(totals.get(x.id) ?? []), ...now.get(x.id)! });
+  const [totals, now] = await Promise.all([dayTotals(ids, range), allGauges(ids)]);
+  const row = (x: Area) => {
+    const g = now.get(x.id)!;
+    const t = totals.get(x.id) ?? [];
+    return { areaId: x.id, name: x.name, level: x.level, ...kpisOf(t), open: g.open ?? 0, overdue: g.overdue ?? 0, assists: assistMeasures(t, g) };
+  };
   return { from: range[0]!, to: range[range.length - 1]!, timezone: 'Asia/Shanghai', area: row(area), children: children.map(row) };
 }
 

@@ -4,8 +4,9 @@
  * by key, so reading this table loads no handler code and no AWS client.
  */
 import type { z } from 'zod';
-import type { Role } from '#domain/roles';
+import { RESIDENT_SIDE, type Role } from '#domain/roles';
 import * as S from '#http/schemas';
+import * as R from '#http/schemas-responders';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -33,6 +34,8 @@ export interface Route {
 }
 
 const STAFF: readonly Role[] = ['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
+/** staff above the grid workers: leaders, officers, the centre, admins */
+const SUPERVISORS: readonly Role[] = ['grid_leader', 'police_officer', 'dispatcher', 'admin'];
 
 /** One Open311 resource as its three routes: bare (XML), .xml and .json. */
 function open311<const M extends Method, const P extends string, const H extends string, const X extends { query?: z.ZodType }>(method: M, path: P, handler: H, summary: string, extra: X) {
@@ -46,14 +49,14 @@ const TABLE = [
   { method: 'POST', path: '/v1/auth/wechat', handler: 'auth.wechatLogin', fn: 'auth', summary: 'WeChat login code -> tokens; a new openid becomes a resident', auth: 'none', body: S.WechatLoginBody },
   { method: 'POST', path: '/v1/auth/refresh', handler: 'auth.refresh', fn: 'auth', summary: 'a new token pair', auth: 'none', body: S.RefreshBody },
   { method: 'POST', path: '/v1/auth/bind', handler: 'auth.bind', fn: 'auth', summary: 'bind this WeChat user to a staff account with its invite code', auth: 'user', body: S.BindBody },
-  { method: 'POST', path: '/v1/me/phone', handler: 'auth.phone', fn: 'auth', summary: "phone number from WeChat's getPhoneNumber code", auth: 'user', roles: ['resident'], body: S.PhoneBody },
+  { method: 'POST', path: '/v1/me/phone', handler: 'auth.phone', fn: 'auth', summary: "phone number from WeChat's getPhoneNumber code", auth: 'user', roles: RESIDENT_SIDE, body: S.PhoneBody },
   { method: 'POST', path: '/v1/me/subscriptions', handler: 'auth.subscriptions', fn: 'auth', summary: 'record subscribe-message grants the user just accepted', auth: 'user', body: S.SubscriptionsBody },
   { method: 'POST', path: '/v1/auth/dev', handler: 'dev.devLogin', fn: 'dev', summary: 'token for a seeded user (local stack only)', auth: 'none', localOnly: true, body: S.DevLoginBody },
   { method: 'GET', path: '/v1/dev/users', handler: 'dev.devUsers', fn: 'dev', summary: 'seeded users (local stack only)', auth: 'none', localOnly: true },
   { method: 'GET', path: '/v1/me', handler: 'me.get', fn: 'me', summary: 'the signed-in user, role and areas', auth: 'user' },
-  { method: 'POST', path: '/v1/me/consent', handler: 'me.consent', fn: 'me', summary: 'accept the privacy notice', auth: 'user', roles: ['resident'], body: S.ConsentBody },
+  { method: 'POST', path: '/v1/me/consent', handler: 'me.consent', fn: 'me', summary: 'accept the privacy notice', auth: 'user', roles: RESIDENT_SIDE, body: S.ConsentBody },
   { method: 'DELETE', path: '/v1/me', handler: 'me.remove', fn: 'me', summary: "delete the resident's account (reports kept, pseudonymised)", auth: 'user', roles: ['resident'] },
-  { method: 'PUT', path: '/v1/me/duty', handler: 'me.duty', fn: 'me', summary: 'on_duty / off_duty / on_leave (routing skips the unavailable)', auth: 'user', roles: STAFF, body: S.DutyBody },
+  { method: 'PUT', path: '/v1/me/duty', handler: 'me.duty', fn: 'me', summary: 'on_duty / off_duty / on_leave (routing skips the unavailable; a responder off duty shares no position)', auth: 'user', roles: [...STAFF, 'volunteer'], body: S.DutyBody },
   { method: 'GET', path: '/v1/categories', handler: 'areas.categories', fn: 'areas', summary: 'hazard categories, lead side, time limits, emergency flag', auth: 'none' },
   { method: 'GET', path: '/v1/areas', handler: 'areas.list', fn: 'areas', summary: 'areas by level / parent; &geometry=1 adds GeoJSON', auth: 'none', query: S.AreasQuery },
   { method: 'GET', path: '/v1/areas/locate', handler: 'areas.locate', fn: 'areas', summary: 'point -> grid, beat, community, street, district; the building within 30 m, a label, the boundary and whether to confirm', auth: 'none', query: S.LocateQuery },
@@ -63,14 +66,32 @@ const TABLE = [
   { method: 'POST', path: '/v1/uploads', handler: 'uploads.create', fn: 'uploads', summary: 'a presigned POST straight to object storage', auth: 'user', body: S.UploadBody },
   { method: 'GET', path: '/v1/uploads/{id}', handler: 'uploads.get', fn: 'uploads', summary: 'upload status (pending / uploaded / ready / failed)', auth: 'user', params: S.IdParams },
   { method: 'GET', path: '/v1/reports/nearby', handler: 'reports.nearby', fn: 'reports', summary: 'open reports of a category within 50 m (我也遇到)', auth: 'user', query: S.NearbyQuery },
-  { method: 'POST', path: '/v1/reports', handler: 'reports.create', fn: 'reports', summary: 'file a report (Idempotency-Key honoured)', auth: 'user', roles: ['resident', 'dispatcher'], body: S.CreateReportBody, response: S.ReportView },
-  { method: 'GET', path: '/v1/reports', handler: 'reports.mine', fn: 'reports', summary: 'own and followed reports, newest first', auth: 'user', roles: ['resident'], query: S.MineQuery },
+  { method: 'POST', path: '/v1/reports', handler: 'reports.create', fn: 'reports', summary: 'file a report (Idempotency-Key honoured)', auth: 'user', roles: [...RESIDENT_SIDE, 'dispatcher'], body: S.CreateReportBody, response: S.ReportView },
+  { method: 'GET', path: '/v1/reports', handler: 'reports.mine', fn: 'reports', summary: 'own and followed reports, newest first', auth: 'user', roles: RESIDENT_SIDE, query: S.MineQuery },
   { method: 'GET', path: '/v1/reports/{id}', handler: 'reports.get', fn: 'reports', summary: 'a report with its timeline', auth: 'user', params: S.IdParams, response: S.ReportView },
   { method: 'GET', path: '/v1/reports/{id}/duplicates', handler: 'reports.duplicates', fn: 'reports', summary: 'merge candidates: open reports of the category in the same building or within 50 m', auth: 'user', roles: STAFF, params: S.IdParams },
-  { method: 'POST', path: '/v1/reports/{id}/follow', handler: 'reports.follow', fn: 'reports', summary: 'join an open report (我也遇到)', auth: 'user', roles: ['resident'], params: S.IdParams },
+  { method: 'POST', path: '/v1/reports/{id}/follow', handler: 'reports.follow', fn: 'reports', summary: 'join an open report (我也遇到)', auth: 'user', roles: RESIDENT_SIDE, params: S.IdParams },
   { method: 'POST', path: '/v1/reports/{id}/actions', handler: 'reports.action', fn: 'reports', summary: 'a staff action per the transition table', auth: 'user', roles: STAFF, params: S.IdParams, body: S.ActionBody, response: S.ReportView },
   { method: 'POST', path: '/v1/reports/{id}/reveal-phone', handler: 'reports.revealPhone', fn: 'reports', summary: "the reporter's full phone number, for the assignee while open; audited", auth: 'user', roles: STAFF, params: S.IdParams },
-  { method: 'POST', path: '/v1/reports/{id}/rating', handler: 'reports.rate', fn: 'reports', summary: 'satisfied / basically_satisfied / dissatisfied', auth: 'user', roles: ['resident'], params: S.IdParams, body: S.RatingBody, response: S.ReportView },
+  { method: 'POST', path: '/v1/reports/{id}/rating', handler: 'reports.rate', fn: 'reports', summary: 'satisfied / basically_satisfied / dissatisfied', auth: 'user', roles: RESIDENT_SIDE, params: S.IdParams, body: S.RatingBody, response: S.ReportView },
+  // 群防群治: community responders (volunteers, guards, property staff) and their assists
+  { method: 'POST', path: '/v1/volunteers/apply', handler: 'volunteers.apply', fn: 'volunteers', summary: "apply to a community as 平安志愿者 / 保安员 / 物业 with skills; its grid leader or officer decides", auth: 'user', roles: RESIDENT_SIDE, body: R.ApplyBody },
+  { method: 'GET', path: '/v1/volunteers', handler: 'volunteers.list', fn: 'volunteers', summary: "a community's responders by status (pending first thing to review)", auth: 'user', roles: SUPERVISORS, query: R.VolunteersQuery },
+  { method: 'POST', path: '/v1/volunteers/{id}/decision', handler: 'volunteers.decide', fn: 'volunteers', summary: 'approve or decline an application (or withdraw a responder); audited', auth: 'user', roles: SUPERVISORS, params: S.IdParams, body: R.DecisionBody },
+  { method: 'GET', path: '/v1/volunteers/leaderboard', handler: 'volunteers.leaderboard', fn: 'volunteers', summary: "a community's responders who opted in, by points", auth: 'user', query: R.LeaderboardQuery },
+  { method: 'PUT', path: '/v1/me/position', handler: 'volunteers.position', fn: 'volunteers', summary: 'a responder on duty: the last position (at most every 30 s; kept 15 min; reads audited)', auth: 'user', roles: ['volunteer'], body: R.PositionBody },
+  { method: 'GET', path: '/v1/me/points', handler: 'volunteers.points', fn: 'volunteers', summary: 'the points (积分) and hours (时间银行) ledger, newest first', auth: 'user', roles: RESIDENT_SIDE },
+  { method: 'GET', path: '/v1/admin/responders', handler: 'volunteers.settings', fn: 'volunteers', summary: 'the matching rules in force: recommendation weights, category skills, offers per day', auth: 'user', roles: ['admin'] },
+  { method: 'PUT', path: '/v1/admin/responders', handler: 'volunteers.replaceSettings', fn: 'volunteers', summary: 'replace the matching rules; versioned and audited', auth: 'user', roles: ['admin'], body: R.ResponderSettingsBody },
+  { method: 'POST', path: '/v1/reports/{id}/assists', handler: 'assists.request', fn: 'assists', summary: 'ask the nearest on-duty responders with the skills for help (3 nearest within 500 m; widens after 3 min)', auth: 'user', roles: STAFF, params: S.IdParams, body: R.AssistBody },
+  { method: 'GET', path: '/v1/reports/{id}/recommendations', handler: 'assists.recommendations', fn: 'assists', summary: 'staff and on-duty responders ranked by distance, skill and load, each with its reason', auth: 'user', roles: STAFF, params: S.IdParams },
+  { method: 'GET', path: '/v1/assists', handler: 'assists.list', fn: 'assists', summary: "a responder's offers: offered (waiting on them), mine (accepted), done", auth: 'user', roles: ['volunteer'], query: R.AssistsQuery },
+  { method: 'GET', path: '/v1/assists/{id}', handler: 'assists.get', fn: 'assists', summary: 'one assist: a responder sees their offer, the report\'s staff every offer', auth: 'user', roles: ['volunteer', ...STAFF], params: S.IdParams },
+  { method: 'POST', path: '/v1/assists/{id}/accept', handler: 'assists.accept', fn: 'assists', summary: 'accept an offer; the first `count` win, the others get 409 assist_taken', auth: 'user', roles: ['volunteer'], params: S.IdParams },
+  { method: 'POST', path: '/v1/assists/{id}/decline', handler: 'assists.decline', fn: 'assists', summary: 'decline an offer (everyone of a round declining widens it at once)', auth: 'user', roles: ['volunteer'], params: S.IdParams, body: R.DeclineBody },
+  { method: 'POST', path: '/v1/assists/{id}/arrive', handler: 'assists.arrive', fn: 'assists', summary: 'on site: the position must be within 200 m of the place', auth: 'user', roles: ['volunteer'], params: S.IdParams, body: R.ArriveBody },
+  { method: 'POST', path: '/v1/assists/{id}/done', handler: 'assists.done', fn: 'assists', summary: 'the help is given, with a note and a photo', auth: 'user', roles: ['volunteer'], params: S.IdParams, body: R.DoneBody },
+  { method: 'POST', path: '/v1/assists/{id}/rating', handler: 'assists.rate', fn: 'assists', summary: "the requester rates a responder's help (1-5); earns their points", auth: 'user', roles: STAFF, params: S.IdParams, body: R.AssistRatingBody },
   { method: 'GET', path: '/v1/tasks', handler: 'tasks.list', fn: 'tasks', summary: "the caller's tasks by deadline", auth: 'user', roles: STAFF, query: S.TasksQuery },
   { method: 'GET', path: '/v1/tasks/counts', handler: 'tasks.counts', fn: 'tasks', summary: 'how many tasks each inbox tab lists (open, due_soon, overdue), in one read', auth: 'user', roles: STAFF, response: S.TaskCounts },
   { method: 'GET', path: '/v1/staff', handler: 'tasks.staff', fn: 'tasks', summary: 'who can take a task in an area (dispatch picker): duty and open tasks', auth: 'user', roles: ['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'], query: S.StaffQuery },

@@ -10,6 +10,8 @@ import { clock, maskPhone, taskRoleOf } from '#domain/tasks';
 import { ROLE_NAMES, isStaff, type Actor, type AreaRelation } from '#domain/roles';
 import { fromWgs84 } from '#geo/datum';
 import { hiddenPhotos } from '#domain/moderation';
+import { STEP_NAMES, residentLine, staffLine, type AssistStep } from '#domain/assists';
+import { KIND_NAMES } from '#domain/responders';
 import { photoLinks } from '#flows/photos';
 import { repeatOfReport } from '#flows/repeats';
 import type { ReportStory } from '#flows/report-reads';
@@ -80,6 +82,25 @@ export function summary(r: ReportRecord, viewer: UserRecord, areas: AreaRelation
   };
 }
 
+type Entry = ReportViewT['timeline'][number];
+
+/**
+ * The assists' steps in time order among the report's own: staff read them with names and
+ * counts; residents read only that help was asked for, came and finished, by kind, never a name.
+ */
+function withAssistSteps(entries: Entry[], steps: readonly AssistStep[], staff: boolean): Entry[] {
+  const lines: Entry[] = [];
+  for (const s of steps) {
+    const text = staff ? staffLine(s) : residentLine(s);
+    if (text === null) continue;
+    const actor = !s.actor ? null : s.kind ? { role: s.actor.role, name: staff ? `${KIND_NAMES[s.kind]} ${s.actor.name}` : KIND_NAMES[s.kind] } : { role: s.actor.role, name: s.actor.name };
+    lines.push({ at: s.at, action: `assist_${s.step}`, actionName: STEP_NAMES[s.step], from: null, to: s.status, actor, note: text, photoIds: [] });
+  }
+  if (lines.length === 0) return entries;
+  // stable: a step at the same instant as a change comes after it
+  return [...entries, ...lines].map((e, i) => [e, i] as const).sort((a, b) => a[0].at.localeCompare(b[0].at) || a[1] - b[1]).map(([e]) => e);
+}
+
 export async function reportView(story: ReportStory, viewer: UserRecord, areas: AreaRelation, reporter: UserRecord | null, now: Date): Promise<ReportViewT> {
   const r = story.report;
   const staff = isStaff(viewer.role);
@@ -95,18 +116,22 @@ export async function reportView(story: ReportStory, viewer: UserRecord, areas: 
     deadlines: { acceptBy: r.acceptBy, resolveBy: r.resolveBy },
     dueAt: c.dueAt,
     overdue: c.overdue,
-    timeline: story.events
-      .sort((a, b) => a.version - b.version || a.seq - b.seq)
-      .map((e) => ({
-        at: e.at,
-        action: e.action,
-        actionName: ACTION_NAMES[e.action as Action] ?? e.action,
-        from: e.from,
-        to: e.to,
-        actor: e.actor && { role: e.actor.role, name: e.actor.name },
-        note: e.note,
-        photoIds: e.photoIds,
-      })),
+    timeline: withAssistSteps(
+      story.events
+        .sort((a, b) => a.version - b.version || a.seq - b.seq)
+        .map((e) => ({
+          at: e.at,
+          action: e.action,
+          actionName: ACTION_NAMES[e.action as Action] ?? e.action,
+          from: e.from,
+          to: e.to,
+          actor: e.actor && { role: e.actor.role, name: e.actor.name },
+          note: e.note,
+          photoIds: e.photoIds,
+        })),
+      story.assistSteps,
+      staff,
+    ),
     // flagged photos are shown to staff and to the reporter who took them, not to followers
     photos: await photoLinks(staff || r.reporterId === viewer.id ? r.photos : r.photos.filter((p) => !hiddenPhotos(r.moderation).has(p.id)), now),
     following: member?.relation === 'follower',

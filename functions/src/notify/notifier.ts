@@ -71,7 +71,7 @@ async function usersOf(ids: string[]): Promise<Map<string, UserRecord>> {
   return users;
 }
 
-export const inboxIdOf = (row: Pick<OutboxRow, 'reportId' | 'version'>) => `${row.reportId}-${pad(row.version)}`;
+export const inboxIdOf = (row: Pick<OutboxRow, 'reportId' | 'version' | 'inboxId'>) => row.inboxId ?? `${row.reportId}-${pad(row.version)}`;
 
 /** One outbox row: every recipient's inbox item; the pushes it owes are added to `owed`. Throws only on store errors. */
 export async function handleOutboxRow(row: OutboxRow, owed: InboxRef[]): Promise<Outcome> {
@@ -150,12 +150,12 @@ async function tellOne(row: OutboxRow, userId: string, reason: string, user: Use
     at: row.at,
     reportId: row.reportId,
     kind: row.kind,
-    title: row.title,
+    title: row.titles?.[userId] ?? row.title,
     body: row.body,
     reason,
     pushed: false,
     push: skip ? 'inbox_only' : 'pending',
-    version: row.version,
+    ...(row.inboxId ? {} : { version: row.version }),
     ...(message ? { pushTemplate: message } : {}),
     ...(skip ? { pushNote: skip } : { pushBy: 'queue' as const }),
   };

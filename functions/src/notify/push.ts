@@ -117,7 +117,8 @@ interface Facts {
 
 function versionOf(item: StoredInboxItem): number {
   if (typeof item.version === 'number') return item.version;
-  return Number(/-(\d+)$/.exec(item.id)?.[1] ?? NaN);
+  // an assist step's item (`<assistId>.<step>.<by>`) belongs to no version
+  return item.id.includes('.') ? NaN : Number(/-(\d+)$/.exec(item.id)?.[1] ?? NaN);
 }
 
 async function factsOf(story: StorySource, item: StoredInboxItem): Promise<Facts> {

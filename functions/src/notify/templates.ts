@@ -225,7 +225,10 @@ export function messageKindFor(rowKind: string, reason: string): MessageKind | n
       return 'task';
     case 'escalation':
     case 'overdue':
+    case 'assist_update': // the requester: nobody accepted, the round widened, someone came
       return 'escalation';
+    case 'assist': // an offer to a responder is a task for them
+      return 'task';
     case 'reporter':
     case 'follower':
       if (SURVEY_ROWS.has(rowKind)) return 'survey';

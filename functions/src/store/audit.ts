@@ -20,7 +20,7 @@ import type { TxItem } from '#store/tx';
  * areas_import) commit in the transaction of the change itself (`auditPut`); reads of personal
  * data and exports change nothing, so their entry is the only write (`writeAudit`).
  */
-export type AuditWhat = 'state_change' | 'read_personal' | 'reveal_phone' | 'export' | 'account_change' | 'account_deleted' | 'moderation' | 'areas_import' | 'categories_edit';
+export type AuditWhat = 'state_change' | 'read_personal' | 'reveal_phone' | 'export' | 'account_change' | 'account_deleted' | 'moderation' | 'areas_import' | 'categories_edit' | 'settings_edit';
 
 export interface AuditEntry {
   id: string;

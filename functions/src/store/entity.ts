@@ -66,6 +66,12 @@ export const INDEX = {
   auditByDay: GSI.GSI5,
   /** report timers (time limits, surveys, retention) by hour */
   timersDue: GSI.GSI6,
+  /** a community's responders by status */
+  volunteersOfCommunity: GSI.GSI1,
+  /** a responder's assist offers by list (offered / mine / done) */
+  offersOfVolunteer: GSI.GSI1,
+  /** open assists by when their round widens */
+  assistsToWiden: GSI.GSI6,
 } as const;
 export type IndexName = keyof typeof INDEX;
 

@@ -67,6 +67,24 @@
  *                                                                  then sent / failed; ttl
  * Hook letter  DLQ#webhook              <at>#<webhookId>#<reportId>#<version:6> a webhook call that failed after its retries; an operator
  *                                                                  replays it. `at` is the change's time (oldest first)
+ * Volunteer    USER#<uid>               VOLUNTEER                  GSI1 volunteersOfCommunity: VOLS#<communityId>#<status> / <appliedAt>
+ *                                                                  communityId, kind, skills, name, leaderboard, status,
+ *                                                                  decision; version
+ * Position     USER#<uid>               POSITION                   the last position shared on duty and its cell; ttl 15 min
+ *                                                                  after it was sent
+ * Near cell    NEAR#<geohash6>          <uid>                      lat, lng, kind, skills, at; ttl. One per responder on duty, in
+ *                                                                  the cell of their last position
+ * Assist       ASSIST#<id>              ASSIST                     GSI6 assistsToWiden: WIDEN#<hour of widenAt> / <widenAt>  (while open)
+ *                                                                  reportId, requester, need, skills, count, radius, place,
+ *                                                                  state, round, accepted, offered; version
+ * Offer        ASSIST#<assistId>        OFFER#<uid>                GSI1 offersOfVolunteer: VOLASSIST#<uid>#<list> / <offeredAt>  (list: offered / mine / done)
+ *                                                                  state, round, distance, times, note, photo, rating
+ * Assist step  REPORT#<reportId>        HELP#<at>#<assistId>#<step> an assist's step on the report's timeline; its outbox row
+ *                                                                  (offers, taken, told the requester) rides it
+ * Points       POINTS#<uid>             <at>#<assistId>            points, hours, reason: append-only, one per rated assist and
+ *                                                                  responder
+ * Resp. rules  SETTINGS                 RESPONDERS                 recommendation weights, category skills, offers per day
+ *                                                                  (admin-editable); absent: the defaults
  *
  * Access patterns (one line each; none scans):
  * - report by id, with timeline, members, ratings ..... Query PK=REPORT#<id>
@@ -112,6 +130,16 @@
  * - webhooks (delivery, admin list) ................... Query PK=WEBHOOKS, SK begins_with HOOK# (one partition: a few per key)
  * - a webhook call of a report version (claim, outcome) ... GetItem / UpdateItem (conditioned on the claim)
  * - dead-lettered webhook calls, oldest first ......... Query PK=DLQ#webhook
+ * - a user's standing as a responder .................. GetItem
+ * - responders of a community by status ............... volunteersOfCommunity (GSI1) PK=VOLS#<communityId>#<status>, oldest first
+ * - a responder's last position ....................... GetItem (a read is audited)
+ * - responders on duty in a cell ...................... Query PK=NEAR#<geohash6> for each cell a radius meets
+ * - an assist with its offers ......................... Query PK=ASSIST#<id>
+ * - open assists due to widen ......................... assistsToWiden (GSI6) PK=WIDEN#<hour of widenAt>, SK <= now, the last hours
+ * - a responder's offers by list, newest first ........ offersOfVolunteer (GSI1) PK=VOLASSIST#<uid>#<list>, descending
+ * - a report's assist steps ........................... with the report (Query PK=REPORT#<reportId>)
+ * - a responder's ledger, newest first ................ Query PK=POINTS#<uid>
+ * - the matching settings in force .................... GetItem
  * </key-table>
  */
 import type { AttributeDefinition, GlobalSecondaryIndex, KeySchemaElement, Projection } from '@aws-sdk/client-dynamodb';
@@ -133,9 +161,11 @@ export { timerHour } from '#store/entities/reports';
 import { SweeperCursor } from '#store/entities/sweeper';
 import { Upload } from '#store/entities/uploads';
 import { Invite, StaffArea, User } from '#store/entities/users';
+import { Assist, AssistStepItem, Offer, PointsEntry, PositionCell, PositionPointer, ResponderSettings, Volunteer } from '#store/entities/responders';
 
 export { GSI, INDEX, KEY_ATTRIBUTES, indexQuery, pad, withoutKeys, type Index, type IndexName, type Partition } from '#store/entity';
 export { ApiKey, Webhook, WebhookDeadLetter, WebhookDelivery };
+export { Assist, AssistStepItem, Offer, PointsEntry, PositionCell, PositionPointer, ResponderSettings, Volunteer };
 export { AreaSet, AuditEntry, BuildingTally, CategoryTableCurrent, CategoryTableVersion, Event, Grant, Idempotency, Inbox, Invite, KpiDay, KpiNow, LimitCounter, MediaTrace, Member, ModerationQueue, Outbox, PushDeadLetter, Rating, Report, StaffArea, SweeperCursor, Upload, User };
 
 /** Every entity of the table, in the order of the key table above. */
@@ -145,6 +175,7 @@ export const ENTITIES: readonly Entity[] = [
   Upload, Idempotency, AreaSet, SweeperCursor, PushDeadLetter,
   KpiNow, KpiDay, AuditEntry, ModerationQueue, MediaTrace, LimitCounter, BuildingTally, CategoryTableCurrent, CategoryTableVersion,
   ApiKey, Webhook, WebhookDelivery, WebhookDeadLetter,
+  Volunteer, PositionPointer, PositionCell, Assist, Offer, AssistStepItem, PointsEntry, ResponderSettings,
 ] as unknown as readonly Entity[];
 
 /** Positional shorthands for the table keys the store modules use most (the entities build them). */

@@ -146,6 +146,7 @@ function areaWrites(areaId: string, sums: AreaSums, now: Item | undefined, marks
     }
   }
   if (sums.open) add.push(`${p.name('open')} ${p.value(sums.open)}`);
+  for (const [g, n] of sums.gauges) if (n) add.push(`${p.name(g)} ${p.value(n)}`);
   if (sums.overdue) add.push(`${p.name('overdue')} ${p.value(sums.overdue)}`);
   add.push(`${p.name('n')} ${p.value(1)}`);
   if (marks) {
@@ -237,8 +238,8 @@ export async function applyChanges(changes: readonly KpiChange[], at = new Date(
 function toTotals(item: Item): DayTotals {
   const out: DayTotals = {};
   for (const [k, v] of counters(item)) {
-    const m = /^h:(acceptMinutes|closeMinutes):(\d+)$/.exec(k);
-    if (m) (out[m[1] as 'acceptMinutes'] ??= {})[m[2]!] = v;
+    const m = /^h:([A-Za-z]+(?:\.[a-z]+)?):(\d+)$/.exec(k);
+    if (m) ((out[m[1]!] as Record<string, number> | undefined) ??= {})[m[2]!] = v;
     else (out as Record<string, number>)[k] = v;
   }
   return out;
@@ -279,8 +280,14 @@ export async function dayTotals(areaIds: string[], days: string[]): Promise<Map<
 }
 
 export async function gauges(areaIds: string[]): Promise<Map<string, { open: number; overdue: number }>> {
+  return new Map([...(await allGauges(areaIds))].map(([a, g]) => [a, { open: g.open ?? 0, overdue: g.overdue ?? 0 }]));
+}
+
+/** Every gauge of each area's NOW item (open, overdue, the responders' roll …); missing ones are absent. */
+export async function allGauges(areaIds: string[]): Promise<Map<string, Record<string, number>>> {
   const items = await statsGet(areaIds.map(nowKey));
-  const out = new Map(areaIds.map((a) => [a, { open: 0, overdue: 0 }]));
-  for (const item of items) out.set(areaOf(item), { open: Number(item.open ?? 0), overdue: Number(item.overdue ?? 0) });
+  const out = new Map<string, Record<string, number>>(areaIds.map((a) => [a, {}]));
+  const GAUGE = /^(open|overdue|responders(\.[a-z]+)?)$/;
+  for (const item of items) out.set(areaOf(item), Object.fromEntries(Object.entries(item).filter(([k]) => GAUGE.test(k)).map(([k, v]) => [k, Number(v)])));
   return out;
 }

@@ -34,6 +34,10 @@ export interface OutboxRow {
   to: Array<{ userId: string; reason: string } | { audience: 'followers' }>;
   title: string;
   body: string;
+  /** the inbox item's id when the row is not a version's (an assist step): else `<reportId>-<version:6>` */
+  inboxId?: string;
+  /** recipients told in other words than `title` */
+  titles?: Record<string, string>;
 }
 
 export interface MemberRecord {
@@ -173,6 +177,12 @@ export function outboxRowOf(item: Item): OutboxRow | null {
   if (item.type === 'outbox') {
     const { PK: _p, SK: _s, type: _t, ttl: _ttl, ...row } = item;
     return row as unknown as OutboxRow;
+  }
+  if (item.type === 'assist_step') {
+    if (!item.outbox) return null;
+    const o = item.outbox as StoredOutbox & { inboxId: string; titles?: Record<string, string> };
+    const actor = item.actor as { id: string } | null;
+    return { reportId: String(item.reportId), version: 0, at: String(item.at), actorId: actor?.id ?? null, kind: o.kind, to: o.to, title: o.title, body: o.body, inboxId: o.inboxId, ...(o.titles ? { titles: o.titles } : {}) };
   }
   if (item.type !== 'event' || !item.outbox) return null;
   const first = eventsFromItem(item)[0]!;

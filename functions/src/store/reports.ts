@@ -9,13 +9,15 @@ import { GetCommand, QueryCommand, BatchGetCommand, DeleteCommand, PutCommand } 
 import ngeohash from 'ngeohash';
 import { doc } from '#store/clients';
 import { queryAll } from '#store/query';
-import { Event, GEOHASH_PRECISION, Member, Rating, Report, indexQuery, keys, timerHour, withoutKeys, type Partition } from '#store/keys';
+import { AssistStepItem, Event, GEOHASH_PRECISION, Member, Rating, Report, indexQuery, keys, timerHour, withoutKeys, type Partition } from '#store/keys';
 import { transact, ConditionFailed, type TxItem } from '#store/tx';
 import { auditEntry, auditPut } from '#store/audit';
 import { eventItem, eventsFromItem, isReportItem, memberItem, reportFromItem, reportIdOfEntry, reportItem, type MemberRecord, type OutboxRow } from '#store/report-items';
 import { config } from '#config';
 import { isOpen } from '#domain/lifecycle';
 import type { ReportRecord, TimelineEvent, Score } from '#domain/report';
+import type { AssistStep } from '#domain/assists';
+import { stepOf } from '#store/assists';
 
 export { indexAttributes, outboxRowOf, type MemberRecord, type OutboxRow } from '#store/report-items';
 
@@ -153,6 +155,8 @@ export interface ReportStory {
   events: TimelineEvent[];
   members: MemberRecord[];
   ratings: RatingRecord[];
+  /** community responders' assists on it (domain/assists), by time */
+  assistSteps: AssistStep[];
 }
 
 /** The whole partition in one (paged) Query: record, timeline, members, ratings. */
@@ -174,6 +178,7 @@ export async function getReportStory(id: string): Promise<ReportStory | null> {
       .sort((a, b) => a.version - b.version || a.seq - b.seq),
     members: of<MemberRecord>(Member.skPrefix),
     ratings: of<RatingRecord>(Rating.skPrefix),
+    assistSteps: items.filter((i) => AssistStepItem.owns(i)).map(stepOf),
   };
 }
 

@@ -9,7 +9,7 @@ import { doc } from '#store/clients';
 import { StaffArea, User, indexQuery, keys, withoutKeys } from '#store/keys';
 import { transact, ConditionFailed, type TxItem } from '#store/tx';
 import { config } from '#config';
-import type { DutyState, Role } from '#domain/roles';
+import { isStaff, type DutyState, type Role } from '#domain/roles';
 
 export interface UserRecord {
   id: string;
@@ -46,7 +46,7 @@ function userItem(u: UserRecord) {
 }
 
 function staffItems(u: UserRecord): TxItem[] {
-  if (u.role === 'resident') return [];
+  if (!isStaff(u.role)) return []; // residents and community responders work no area
   return u.areaIds.map((areaId) => ({
     Put: {
       TableName: table(),
@@ -263,4 +263,21 @@ export async function setDuty(u: UserRecord, duty: DutyState): Promise<void> {
     },
   });
   await transact([set(keys.user(u.id)), ...u.areaIds.map((a) => set(keys.staffArea(a, u.id)))]);
+}
+
+/**
+ * A resident becoming a community responder, or back (flows/responders): the role alone,
+ * conditioned on the one it was decided from. Responders work no area, so no staff rows change.
+ */
+export function roleUpdate(userId: string, from: Role, to: Role): TxItem {
+  return {
+    Update: {
+      TableName: table(),
+      Key: keys.user(userId),
+      UpdateExpression: 'SET #role = :to',
+      ConditionExpression: 'attribute_exists(PK) AND #role = :from',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ':from': from, ':to': to },
+    },
+  };
 }
