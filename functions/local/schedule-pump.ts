@@ -3,6 +3,7 @@ import { SCHEDULES } from '#events/schedules';
 import { logger } from '#log';
 
 const modules: Record<string, () => Promise<{ handler: () => Promise<unknown> }>> = {
+  assists: () => import('#events/assists'),
   'expire-uploads': () => import('#events/expire-uploads'),
   sweeper: () => import('#events/sweeper'),
 };

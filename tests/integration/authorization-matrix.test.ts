@@ -31,27 +31,36 @@ import { ROUTES } from '../../functions/src/http/routes.ts';
 import { demoCity } from '../../functions/src/geo/demo-city.ts';
 import { toAreaImport } from '../../functions/src/geo/import.ts';
 import { gcj02ToWgs84 } from '../../functions/src/geo/datum.ts';
+import { responderRequests, responderRows, setupResponders, VOLUNTEER, type ResponderFixtures } from './matrix-responders.ts';
+
+const rfx = {} as ResponderFixtures;
 
 // ---------------------------------------------------------------------------------------------
 // The expectation table (API.md / PRODUCT.md)
 // ---------------------------------------------------------------------------------------------
 
-const ROLES = ['resident', 'grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'] as const;
+const ROLES = ['resident', 'grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin', 'volunteer'] as const;
 type Role = (typeof ROLES)[number];
-type Outcome = 'ok' | 'filtered' | 'refused' | 401 | 403 | 404;
+type Outcome = 'ok' | 'filtered' | 'refused' | 401 | 403 | 404 | 409;
 type Cell = Outcome | { in: Outcome; out: Outcome };
-type Row = { anyone: Outcome } | { roles: Record<Role, Cell> };
+/** a role without a cell (a volunteer on a resident-side route: tests/integration/responders.test.ts) has no cell */
+type Row = { anyone: Outcome } | { roles: Record<Role, Cell | undefined> };
 
 const OK = 'ok' as const;
 const F = 'filtered' as const;
 const REFUSED = 'refused' as const;
 /** inside the caller's areas / outside them */
 const io = (inside: Outcome, outside: Outcome): Cell => ({ in: inside, out: outside });
-/** columns: resident, grid_worker, grid_leader, police_officer, dispatcher, admin (bound to 粤海街道) */
-const by = (resident: Cell, grid_worker: Cell, grid_leader: Cell, police_officer: Cell, dispatcher: Cell, admin: Cell): Row => ({
-  roles: { resident, grid_worker, grid_leader, police_officer, dispatcher, admin },
+/**
+ * columns: resident, grid_worker, grid_leader, police_officer, dispatcher, admin (bound to 粤海街道),
+ * volunteer (a community responder of 科技园社区). A volunteer keeps the resident side: unless
+ * the row says otherwise, they are refused wherever a resident is refused by role (403), and the
+ * resident side's own cells are the residents' (their requests name the resident's reports).
+ */
+const by = (resident: Cell, grid_worker: Cell, grid_leader: Cell, police_officer: Cell, dispatcher: Cell, admin: Cell, volunteer?: Cell): Row => ({
+  roles: { resident, grid_worker, grid_leader, police_officer, dispatcher, admin, volunteer: volunteer ?? (resident === 403 ? 403 : undefined) },
 });
-const everyone = (c: Cell): Row => by(c, c, c, c, c, c);
+const everyone = (c: Cell, volunteer?: Cell): Row => by(c, c, c, c, c, c, volunteer);
 const staffOnly = (c: Cell): Row => by(403, c, c, c, c, c);
 const adminOnly = (c: Cell): Row => by(403, 403, 403, 403, 403, c);
 /** no token needed (API.md: health, openapi.json, auth/*, categories, areas, areas/locate; WeChat's push is signed) */
@@ -75,18 +84,18 @@ const EXPECT: Record<string, Row> = {
   'POST /v1/wechat/events': anyone(403),
   'POST /v1/auth/bind': everyone(OK),
   'POST /v1/me/phone': by(OK, 403, 403, 403, 403, 403),
-  'POST /v1/me/subscriptions': everyone(OK),
-  'GET /v1/me': everyone(OK),
+  'POST /v1/me/subscriptions': everyone(OK, OK),
+  'GET /v1/me': everyone(OK, OK),
   'POST /v1/me/consent': by(OK, 403, 403, 403, 403, 403),
   'DELETE /v1/me': by(OK, 403, 403, 403, 403, 403),
-  'PUT /v1/me/duty': staffOnly(OK),
-  'POST /v1/uploads': everyone(OK),
+  'PUT /v1/me/duty': by(403, OK, OK, OK, OK, OK, OK),
+  'POST /v1/uploads': everyone(OK, OK),
   // "its owner": inside = my upload, outside = someone else's
-  'GET /v1/uploads/{id}': everyone(io(OK, 404)),
+  'GET /v1/uploads/{id}': everyone(io(OK, 404), io(OK, 404)),
   // residents: others' reports without description/address; staff: only reports in their areas
   'GET /v1/reports/nearby': everyone(io(F, F)),
   // residents report anywhere; the dispatch centre files callers' reports only inside its areas
-  'POST /v1/reports': by(io(OK, OK), 403, 403, 403, io(OK, 403), 403),
+  'POST /v1/reports': by(io(OK, OK), 403, 403, 403, io(OK, 403), 403, io(OK, OK)),
   'GET /v1/reports': by(F, 403, 403, 403, 403, 403),
   // reporter, followers, staff of its areas
   'GET /v1/reports/{id}': everyone(io(OK, 403)),
@@ -105,7 +114,7 @@ const EXPECT: Record<string, Row> = {
   'GET /v1/tasks/counts': staffOnly(OK),
   'GET /v1/staff': staffOnly(io(OK, 403)),
   'GET /v1/reports/overdue': by(403, 403, io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403)),
-  'GET /v1/inbox': everyone(OK),
+  'GET /v1/inbox': everyone(OK, OK),
   'GET /v1/stats': by(403, 403, io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403)),
   'GET /v1/stats/heatmap': by(403, 403, io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403)),
   'GET /v1/export/reports.csv': by(403, 403, 403, 403, io(OK, 403), io(OK, 403)),
@@ -137,6 +146,8 @@ const EXPECT: Record<string, Row> = {
   // failed webhook calls are the whole city's, as failed pushes are
   'GET /v1/admin/webhooks/dead-letters': everyone(403),
   'POST /v1/admin/webhooks/replay': everyone(403),
+  // 群防群治: community responders and their assists
+  ...responderRows({ by, io, everyone, OK, REFUSED }),
 };
 
 /** The request of each of an Open311 resource's three routes, given its suffix. */
@@ -259,7 +270,7 @@ const REQUEST: Record<string, (caller: Caller, scope: Scope) => Req> = {
       category: 'other',
       description: `矩阵测试：楼道堆放杂物 ${++seq}`,
       location: s === 'in' ? fx.locIn : fx.locOut,
-      ...(c === 'resident' ? {} : { source: 'phone', caller: { name: '刘先生', phone: '13800000000' } }),
+      ...(c === 'resident' || c === 'volunteer' ? {} : { source: 'phone', caller: { name: '刘先生', phone: '13800000000' } }),
     },
   }),
   'GET /v1/reports': () => ({ path: '/v1/reports?scope=mine&limit=100' }),
@@ -304,6 +315,7 @@ const REQUEST: Record<string, (caller: Caller, scope: Scope) => Req> = {
   'DELETE /v1/admin/webhooks/{id}': (_c, s) => ({ path: `/v1/admin/webhooks/${s === 'in' ? fx.hookIn : fx.hookOut}` }),
   'GET /v1/admin/webhooks/dead-letters': () => ({ path: '/v1/admin/webhooks/dead-letters' }),
   'POST /v1/admin/webhooks/replay': () => ({ path: '/v1/admin/webhooks/replay' }),
+  ...responderRequests(rfx, () => fx),
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -385,6 +397,7 @@ function generate(): GeneratedCell[] {
     const scoped = ROLES.some((r) => typeof row.roles[r] === 'object');
     for (const role of ROLES) {
       const c = row.roles[role];
+      if (c === undefined) continue;
       if (scoped) for (const scope of ['in', 'out'] as const) cells.push({ key, method: route.method, caller: role, scope, expect: typeof c === 'object' ? c[scope] : c });
       else cells.push({ key, method: route.method, caller: role, scope: null, expect: c as Outcome });
     }
@@ -472,7 +485,9 @@ beforeAll(async () => {
   fx.user.admin = streetAdmin.id;
   fx.areas.admin = [STREET_IN];
   // preconditions of the layout: every staff caller covers the inside grid and not the outside one
-  for (const role of ROLES.filter((r) => r !== 'resident')) {
+  fx.user.volunteer = VOLUNTEER;
+  fx.areas.volunteer = [];
+  for (const role of ROLES.filter((r) => r !== 'resident' && r !== 'volunteer')) {
     if (!model.coversGrid(fx.areas[role], GRID_IN) || model.coversGrid(fx.areas[role], GRID_OUT)) throw new Error(`${role} ${fx.user[role]} (${fx.areas[role]}) does not fit the layout`);
   }
   if (!model.covers(STREET_IN, GRID_IN) || !model.covers(STREET_OUT, GRID_OUT)) throw new Error('layout: grids and streets');
@@ -513,7 +528,7 @@ beforeAll(async () => {
   // staff accounts: one inside to edit; per role an account with a WeChat user, and a fresh invite to bind
   fx.patchTarget = (await api.post('/v1/admin/staff', { name: '矩阵 待改名', role: 'grid_worker', areaIds: ['gr-haizhu-03'] }, 'u-admin')).json.id;
   const invite = async () => (await api.post('/v1/admin/staff', { name: '矩阵 待绑定', role: 'grid_worker', areaIds: ['gr-haizhu-05'] }, 'u-admin')).json.inviteCode as string;
-  const bindAs: Record<Exclude<Role, 'resident'>, string[]> = {
+  const bindAs: Record<Exclude<Role, 'resident' | 'volunteer'>, string[]> = {
     grid_worker: ['gr-haizhu-04'],
     grid_leader: ['cm-haizhu'],
     police_officer: ['bt-gaoxin'],
@@ -521,7 +536,7 @@ beforeAll(async () => {
     admin: [STREET_IN],
   };
   fx.bind.resident = { token: (await wechatLogin(api, 'o-matrix-bind-resident')).token, invite: await invite() };
-  for (const [role, areaIds] of Object.entries(bindAs) as Array<[Exclude<Role, 'resident'>, string[]]>) {
+  for (const [role, areaIds] of Object.entries(bindAs) as Array<[Exclude<Role, 'resident' | 'volunteer'>, string[]]>) {
     const s = await createBoundStaff(api, 'u-admin', { name: `矩阵 ${role}`, role, areaIds }, `o-matrix-bind-${role}`);
     fx.bind[role] = { token: s.token, invite: await invite() };
   }
@@ -544,6 +559,7 @@ beforeAll(async () => {
   const hook = async (apiKeyId: string) => (await api.post('/v1/admin/webhooks', { apiKeyId, url: 'http://127.0.0.1:9/matrix', events: ['updated'] }, 'u-admin')).json.id as string;
   fx.hookIn = await hook(fx.hookKeyIn);
   fx.hookOut = await hook(fx.keyOut);
+  await setupResponders(api, rfx, { reportIn: fx.A, reportOut: fx.B, locIn: fx.locIn });
 }, 120_000);
 
 afterAll(async () => {

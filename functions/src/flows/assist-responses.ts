@@ -10,6 +10,7 @@ import { arrivedAt, earnings, KIND_NAMES } from '#domain/responders';
 import type { AssistRecord, AssistStep, OfferRecord } from '#domain/assists';
 import type { PersonRef } from '#domain/report';
 import { checkUploads } from '#flows/photos';
+import { toWgs84, type Datum } from '#geo/datum';
 import { assistPut, getAssist, offerPut, pointsPut, stepPut, type StepOutbox } from '#store/assists';
 import { getReportRecord } from '#store/reports';
 import { ConditionFailed, transact, type TxItem } from '#store/tx';
@@ -105,6 +106,8 @@ export interface ArrivalFix {
   lat: number;
   lng: number;
   accuracy: number;
+  /** what the phone gave (default GCJ-02, WeChat's); the place is stored in WGS-84 */
+  datum?: Datum | undefined;
 }
 
 export async function arriveOffer(user: UserRecord, assistId: string, fix: ArrivalFix, now: Date): Promise<OfferRecord> {
@@ -113,7 +116,7 @@ export async function arriveOffer(user: UserRecord, assistId: string, fix: Arriv
     const { assist: a, mine } = l;
     if (mine.state === 'arrived') return { writes: [], result: mine };
     if (mine.state !== 'accepted') throw new DomainError('invalid_transition', '请先接单', { state: mine.state });
-    const at = arrivedAt(a.place, fix);
+    const at = arrivedAt(a.place, { ...toWgs84(fix, fix.datum ?? 'gcj02'), accuracy: fix.accuracy });
     if (!at.ok) throw invalidInput(`距离现场 ${at.distanceM} 米，到达 200 米内再点“已到场”`, { field: 'position', distanceM: at.distanceM, maxM: 200 });
     const arrived: OfferRecord = { ...mine, state: 'arrived', arrivedAt: now.toISOString() };
     const outbox = toRequester(l, 'assist.arrived', `${KIND_NAMES[mine.kind]} ${mine.name} 已到场`);
