@@ -400,7 +400,8 @@ describe('(c) nobody acts outside their areas', () => {
       const elsewhere = AREA_IDS.filter((a) => !areas.covers(a, r.gridId!) && !areas.covers(a, r.beatId!));
       return fc.record({
         id: fc.oneof(fc.constantFrom(...ALL_IDS), fc.constant(r.assigneeId ?? 'x'), fc.constant(r.reporterId ?? 'y')),
-        role: fc.constantFrom(...ROLES.filter((x): x is Exclude<Role, 'resident'> => x !== 'resident')),
+        // staff (a community responder is on the resident side: their own report is theirs to rate)
+        role: fc.constantFrom(...ROLES.filter((x): x is Exclude<Role, 'resident' | 'volunteer'> => x !== 'resident' && x !== 'volunteer')),
         areaIds: fc.uniqueArray(fc.constantFrom(...elsewhere), { maxLength: 4 }),
       });
     };

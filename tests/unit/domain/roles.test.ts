@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { HANDLER_ROLES, ROLES, ROLE_NAMES, STAFF_ROLES, coversPlace, isStaff } from '../../../functions/src/domain/roles.ts';
+import { HANDLER_ROLES, ROLES, ROLE_NAMES, STAFF_ROLES, coversPlace, isResidentSide, isStaff } from '../../../functions/src/domain/roles.ts';
 import { DomainError, forbidden, invalidInput, invalidTransition, notFound, type ErrorCode } from '../../../functions/src/domain/errors.ts';
 import { P, areas, makeAreas } from './fixtures.ts';
 
 describe('roles', () => {
-  it('every role has a display name; staff are all but residents', () => {
+  it('every role has a display name; staff are all but residents and community responders, who keep the resident side', () => {
     for (const r of ROLES) expect(ROLE_NAMES[r]).toBeTruthy();
-    expect([...STAFF_ROLES].sort()).toEqual(ROLES.filter((r) => r !== 'resident').sort());
-    for (const r of ROLES) expect(isStaff(r)).toBe(r !== 'resident');
+    expect([...STAFF_ROLES].sort()).toEqual(ROLES.filter((r) => r !== 'resident' && r !== 'volunteer').sort());
+    for (const r of ROLES) expect(isStaff(r)).toBe(r !== 'resident' && r !== 'volunteer');
+    expect(ROLES.filter(isResidentSide).sort()).toEqual(['resident', 'volunteer']);
   });
 
   it('tasks go to grid workers, grid leaders and officers only', () => {
