@@ -293,3 +293,22 @@ describe('measures', () => {
     expect(a.medianAcceptSeconds).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('an admin invites a responder', () => {
+  it('creates an approved responder of one community with an invite code, as for staff', async () => {
+    const r = await api.post('/v1/admin/staff', { name: '周物业', role: 'volunteer', areaIds: [COMMUNITY], responder: { kind: 'property', skills: ['电工'] } }, 'u-admin');
+    expect(r.status, r.text).toBe(201);
+    expect(r.json).toMatchObject({ role: 'volunteer', areaIds: [] });
+    expect(r.json.inviteCode).toMatch(/\S{6,}/);
+    const approved = (await api.get(`/v1/volunteers?communityId=${COMMUNITY}&status=approved`, LEADER)).json.items;
+    expect(approved.find((v: { userId: string }) => v.userId === r.json.id)).toMatchObject({ kind: 'property', skills: ['电工'], status: 'approved' });
+    // a responder belongs to one community, and says what kind they are
+    expectError(await api.post('/v1/admin/staff', { name: 'x', role: 'volunteer', areaIds: [GRID], responder: { kind: 'guard', skills: [] } }, 'u-admin'), 400, 'invalid_input');
+    expectError(await api.post('/v1/admin/staff', { name: 'x', role: 'volunteer', areaIds: [COMMUNITY] }, 'u-admin'), 400, 'invalid_input');
+    expectError(await api.post('/v1/admin/staff', { name: 'x', role: 'grid_worker', areaIds: [GRID], responder: { kind: 'guard', skills: [] } }, 'u-admin'), 400, 'invalid_input');
+    // and is never a staff member an admin edits or routing finds
+    expectError(await api.call('PATCH', `/v1/admin/staff/${r.json.id}`, { as: 'u-admin', body: { name: '改名' } }), 404, 'not_found');
+    const staff = await api.get(`/v1/staff?areaId=${COMMUNITY}`, LEADER);
+    expect(staff.json.items.some((s: { id: string }) => s.id === r.json.id)).toBe(false);
+  });
+});

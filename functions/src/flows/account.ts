@@ -29,6 +29,7 @@ export async function changeDuty(user: UserRecord, state: DutyState): Promise<vo
  */
 export async function deleteAccount(user: UserRecord, now: Date): Promise<number> {
   const kept = await pseudonymiseMember(user.id, pseudonymOf(user.id));
+  await clearPositionOf(user.id); // a responder leaving: their last position goes with the account
   const audit = auditPut(auditEntry({ at: now.toISOString(), what: 'account_deleted', actorId: user.id, actorRole: user.role, reportId: null, detail: `memberships:${kept}`, from: null, to: null }));
   await putUser({ ...user, name: '已注销用户', phone: null, openid: null, consentVersion: null, active: false, areaIds: [] }, [audit]);
   return kept;

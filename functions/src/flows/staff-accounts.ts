@@ -14,6 +14,8 @@ import { auditEntry, auditPut } from '#store/audit';
 import { Report } from '#store/keys';
 import { countOpenTasks, reportsFromIndex } from '#store/reports';
 import { createStaff, getUser, staffOfArea, updateStaff, type UserRecord } from '#store/users';
+import { volunteerPut } from '#store/responders';
+import type { ResponderKind, Skill, VolunteerRecord } from '#domain/responders';
 import { ConditionFailed } from '#store/tx';
 import { DomainError } from '#domain/errors';
 import { hashInvite, newInviteCode } from '#flows/invite';
@@ -37,15 +39,19 @@ const accountAudit = (admin: UserRecord, at: string, detail: string) =>
 
 export async function createStaffAccount(
   admin: UserRecord,
-  input: { name: string; role: Role; areaIds: string[]; phone?: string | undefined },
+  input: { name: string; role: Role; areaIds: string[]; phone?: string | undefined; responder?: { kind: ResponderKind; skills: Skill[]; leaderboard?: boolean | undefined } | undefined },
   now: Date,
 ) {
-  checkGrant(await rightsOf(admin), input.areaIds);
+  const rights = await rightsOf(admin);
+  checkGrant(rights, input.areaIds);
+  const responder = input.role === 'volunteer' ? input.responder : undefined;
+  if (responder && rights.tree.get(input.areaIds[0]!)?.level !== 'community') throw invalidInput('群防群治力量须属于一个社区', { field: 'areaIds' });
   const account: UserRecord = {
     id: `u-${randomBytes(6).toString('hex')}`,
     role: input.role,
     name: input.name,
-    areaIds: input.areaIds,
+    // a responder works no area (routing never picks them); their community is their standing's
+    areaIds: responder ? [] : input.areaIds,
     active: true,
     duty: 'on_duty',
     openid: null,
@@ -55,7 +61,13 @@ export async function createStaffAccount(
   };
   const code = newInviteCode();
   const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86400_000).toISOString();
-  await createStaff(account, hashInvite(code), expiresAt, [accountAudit(admin, now.toISOString(), `create ${account.id} ${account.role} ${account.areaIds.join(',')}`)]);
+  const standing: VolunteerRecord | null = responder
+    ? { userId: account.id, communityId: input.areaIds[0]!, kind: responder.kind, skills: [...new Set(responder.skills)], name: input.name, note: null, leaderboard: responder.leaderboard ?? false, status: 'approved', appliedAt: now.toISOString(), decidedAt: now.toISOString(), decidedBy: admin.id, reason: null, version: 1 }
+    : null;
+  await createStaff(account, hashInvite(code), expiresAt, [
+    accountAudit(admin, now.toISOString(), `create ${account.id} ${account.role} ${input.areaIds.join(',')}`),
+    ...(standing ? [volunteerPut(standing, null)] : []),
+  ]);
   return { ...staffView(account), inviteCode: code, inviteExpiresAt: expiresAt };
 }
 

@@ -6,6 +6,7 @@ import * as z from 'zod';
 import { CATEGORY_CODES } from '#domain/categories';
 import { STAFF_ACTIONS, STATUSES } from '#domain/lifecycle';
 import { ROLES } from '#domain/roles';
+import { RESPONDER_KINDS, SKILLS } from '#domain/responders';
 import { SCORES } from '#domain/report';
 
 import { UPLOAD_CONTENT_TYPES } from '#domain/uploads';
@@ -126,7 +127,16 @@ export const UploadBody = z
 const StaffRole = z.enum(['grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin']);
 const Phone = z.string().regex(/^\+?[0-9][0-9 -]{5,19}$/);
 export const CreateStaffBody = z
-  .object({ name: text(40), role: StaffRole, areaIds: z.array(Id).min(1).max(50), phone: Phone.optional() })
+  .object({
+    name: text(40),
+    /** `volunteer`: a community responder invited by an admin (areaIds: their one community) */
+    role: z.enum([...StaffRole.options, 'volunteer']),
+    areaIds: z.array(Id).min(1).max(50),
+    phone: Phone.optional(),
+    responder: z.object({ kind: z.enum(RESPONDER_KINDS), skills: z.array(z.enum(SKILLS)).max(SKILLS.length), leaderboard: z.boolean().optional() }).optional(),
+  })
+  .refine((b) => (b.role === 'volunteer') === !!b.responder, { message: '邀请群防群治力量需给出 responder（类别与技能），其他角色不需要', path: ['responder'] })
+  .refine((b) => b.role !== 'volunteer' || b.areaIds.length === 1, { message: '群防群治力量只属于一个社区', path: ['areaIds'] })
   .meta({ id: 'CreateStaff' });
 export const UpdateStaffBody = z
   .object({ name: text(40).optional(), role: StaffRole.optional(), areaIds: z.array(Id).min(1).max(50).optional(), active: z.boolean().optional(), phone: Phone.optional() })
