@@ -49,8 +49,8 @@ function missingInH5(targets: readonly string[], appBundle: string, chunkIds: Re
 const pushTargets = [...new Set(ROLES.map((role) => pushPage(role, 'R1').split('?')[0]!))];
 
 describe('push targets in the built app', () => {
-  it('are the detail page for residents and the task page for staff', () => {
-    expect(pushTargets.sort()).toEqual(['pages/detail/index', 'staff/task/index']);
+  it('are the detail page for residents, the task page for staff and the offers page for responders', () => {
+    expect(pushTargets.sort()).toEqual(['pages/detail/index', 'staff/task/index', 'volunteer/offers/index']);
   });
 
   it('the checks catch a page the app does not have (the old pages/report/detail link)', () => {
