@@ -11,7 +11,7 @@
  */
 const H5 = process.env.TARO_ENV === 'h5';
 
-export type RoleName = 'button' | 'list' | 'listitem' | 'status' | 'group' | 'region' | 'radio' | 'radiogroup' | 'dialog' | 'alertdialog' | 'alert' | 'link' | 'img';
+export type RoleName = 'button' | 'list' | 'listitem' | 'status' | 'group' | 'region' | 'radio' | 'radiogroup' | 'dialog' | 'alertdialog' | 'alert' | 'link' | 'img' | 'checkbox';
 
 export function role(name: RoleName, label?: string): Record<string, string> {
   const out: Record<string, string> = H5 ? { role: name } : { 'aria-role': name };
@@ -22,6 +22,11 @@ export function role(name: RoleName, label?: string): Record<string, string> {
 /** A radio (one of a radiogroup's choices) and whether it is the chosen one. */
 export function radio(on: boolean, label?: string): Record<string, string> {
   return { ...role('radio', label), 'aria-checked': on ? 'true' : 'false' };
+}
+
+/** A checkbox (one of several choices that may all be on) and whether it is on. */
+export function checkbox(on: boolean, label?: string): Record<string, string> {
+  return { ...role('checkbox', label), 'aria-checked': on ? 'true' : 'false' };
 }
 
 /** Left out of what a screen reader reads (a decoration next to the words that say the same). */

@@ -54,6 +54,8 @@ export function personName(p: { role: string; name: string } | null | undefined)
   if (!p) return '系统';
   const role = ROLE_NAMES[p.role] ?? '';
   if (p.role === 'resident') return '居民';
+  // a responder is named by their kind ("平安志愿者"; staff read "平安志愿者 赵志愿"), never as a role
+  if (p.role === 'volunteer') return p.name || role;
   return p.name && p.name !== role ? `${role} ${p.name}` : role;
 }
 

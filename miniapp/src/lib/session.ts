@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import { api } from './api';
 import { storage } from './storage';
 import type { Me, Role } from './types';
+import { isResidentSide } from './responders';
 import { PAGES as PAGE_TABLE, type PageName } from '../../../functions/src/domain/pages';
 
 export const HANDLER_ROLES: readonly Role[] = ['grid_worker', 'grid_leader', 'police_officer'];
@@ -19,11 +20,19 @@ export const PAGES = {
   inbox: url('inbox'),
   task: withId('task'),
   dashboard: url('dashboard'),
+  volunteers: url('volunteers'),
+  offers: url('offers'),
+  points: url('points'),
+  apply: url('apply'),
 } as const;
 
-/** The first screen for a role: residents report, handlers work their inbox, the centre watches. */
+/**
+ * The first screen for a role: residents report, handlers work their inbox, the centre watches.
+ * A community responder (volunteer) keeps the resident home — they report like anyone — which
+ * leads them to their assist offers (协助任务) from its top.
+ */
 export function homeOf(role: Role): string {
-  if (role === 'resident') return PAGES.home;
+  if (isResidentSide(role)) return PAGES.home;
   if (role === 'dispatcher' || role === 'admin') return PAGES.dashboard;
   return PAGES.inbox;
 }
@@ -43,7 +52,7 @@ export async function signIn(token: string, refreshToken: string | null): Promis
 export function landingOf(me: Me): string {
   const back = storage.returnTo();
   storage.setReturnTo(null);
-  if (me.role === 'resident' && me.consent.required) return PAGES.consent;
+  if (isResidentSide(me.role) && me.consent.required) return PAGES.consent;
   if (back && back.userId === me.id) return back.url;
   return homeOf(me.role);
 }

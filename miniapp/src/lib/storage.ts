@@ -49,6 +49,9 @@ export const storage = {
   setDraft: (d: unknown) => set(KEYS.draft, d),
   returnTo: () => get<ReturnTo>(KEYS.returnTo),
   setReturnTo: (r: ReturnTo | null) => set(KEYS.returnTo, r),
+  /** a responder's last shared position (when, until when, how precise): the next share waits out its 30 s */
+  sharedPosition: () => get<{ at: string; expiresAt: string; accuracy: number }>('wsb.sharedPosition'),
+  setSharedPosition: (s: { at: string; expiresAt: string; accuracy: number } | null) => set('wsb.sharedPosition', s),
   /** a one-off fact about this device (e.g. an offer already made), kept across sign-outs */
   flag: (name: string) => get<boolean>(`wsb.flag.${name}`) === true,
   setFlag: (name: string) => set(`wsb.flag.${name}`, true),
@@ -86,3 +89,22 @@ export const followed = {
 
 /** A report the resident follows (我也遇到) rather than reported: the list's own word when it gives one, else this device's record. */
 export const isFollowed = (r: { id: string; following?: boolean }) => r.following ?? followed.has(r.id);
+
+/**
+ * Assists this device asked for, per report (staff/task): read back with GET /v1/assists/{id}
+ * alongside the ones the report's timeline names (its assist steps' `assistId`, when the API gives it).
+ */
+const ASKED = 'wsb.assists';
+export const askedAssists = {
+  of: (reportId: string): string[] => get<Record<string, string[]>>(ASKED)?.[reportId] ?? [],
+  add(reportId: string, assistId: string) {
+    const all = get<Record<string, string[]>>(ASKED) ?? {};
+    const mine = all[reportId] ?? [];
+    if (mine.includes(assistId)) return;
+    all[reportId] = [...mine, assistId].slice(-20);
+    // the newest 200 reports are enough: older ones are long closed
+    const keys = Object.keys(all);
+    for (const k of keys.slice(0, Math.max(0, keys.length - 200))) delete all[k];
+    set(ASKED, all);
+  },
+};

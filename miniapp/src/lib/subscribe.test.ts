@@ -24,6 +24,13 @@ describe('subscribe-message permission', () => {
     expect(staffTemplatesToRequest(resident)).toEqual([]);
   });
 
+  it('a community responder is asked for the task template (offers are pushed with it) and, after filing, like a resident', () => {
+    const volunteer = { role: 'volunteer' as const, subscribeTemplates: TEMPLATES };
+    expect(staffTemplatesToRequest(volunteer)).toEqual(['tpl-task']);
+    expect(templatesToRequest(volunteer)).toEqual(['tpl-progress', 'tpl-survey']);
+    expect(remindersOn({ role: 'volunteer', subscribeTemplates: TEMPLATES.map((t) => (t.kind === 'task' ? { ...t, granted: false } : t)) })).toBe(false);
+  });
+
   it('never mixes long-term and one-time templates in one staff prompt (WeChat refuses that)', () => {
     const mixed: SubscribeTemplate[] = [
       { kind: 'task', templateId: 'tpl-task', longTerm: false },

@@ -6,13 +6,16 @@
  * - staff, for their task and escalation templates: at first sign-in (the inbox offers it once,
  *   prominently) and from the reminder setting in their inbox at any time. Where the account may
  *   use long-term templates one "allow" covers every later task; until then tasks stay in the
- *   in-app inbox, and the app says so ("未开启微信提醒，任务只在此处显示").
+ *   in-app inbox, and the app says so ("未开启微信提醒，任务只在此处显示");
+ * - community responders (volunteer), for the task template alone — their assist offers are
+ *   pushed with it — from their offers page (the same setting); after filing, like residents.
  * What was accepted is recorded with POST /v1/me/subscriptions. Only weapp has
  * requestSubscribeMessage: h5 asks nothing (and says where reminders can be turned on).
  */
 import Taro from '@tarojs/taro';
 import { api } from './api';
 import { storage } from './storage';
+import { isResidentSide } from './responders';
 import type { Me, SubscribeTemplate } from './types';
 
 /** The one-time templates a resident is asked for after filing. */
@@ -24,11 +27,15 @@ const MAX_PER_PROMPT = 3;
 
 type Who = Pick<Me, 'role' | 'subscribeTemplates'>;
 
-const isStaff = (role: Me['role']) => role !== 'resident';
+/**
+ * Who is asked for the task template: staff, and community responders (volunteer), whose assist
+ * offers are pushed with it. A responder is also asked, like a resident, after filing.
+ */
+const getsTasks = (role: Me['role']) => role !== 'resident';
 
-/** Which template ids to ask a resident for after filing. */
+/** Which template ids to ask a resident (or a responder, on their resident side) for after filing. */
 export function templatesToRequest(me: Who): string[] {
-  if (me.role !== 'resident') return [];
+  if (!isResidentSide(me.role)) return [];
   return (me.subscribeTemplates ?? [])
     .filter((t) => !t.longTerm && RESIDENT_KINDS.includes(t.kind) && t.templateId)
     .map((t) => t.templateId)
@@ -40,8 +47,9 @@ export function templatesToRequest(me: Who): string[] {
  * (requestSubscribeMessage's rule), so it asks for the kind of the task template.
  */
 export function staffTemplatesToRequest(me: Who): string[] {
-  if (!isStaff(me.role)) return [];
-  const mine = (me.subscribeTemplates ?? []).filter((t) => STAFF_KINDS.includes(t.kind) && t.templateId);
+  if (!getsTasks(me.role)) return [];
+  const kinds: readonly SubscribeTemplate['kind'][] = me.role === 'volunteer' ? ['task'] : STAFF_KINDS;
+  const mine = (me.subscribeTemplates ?? []).filter((t) => kinds.includes(t.kind) && t.templateId);
   const task = mine.find((t) => t.kind === 'task');
   if (!task) return [];
   return mine
@@ -55,7 +63,7 @@ export function staffTemplatesToRequest(me: Who): string[] {
  * undefined when the backend does not say (older backends): the app then shows nothing.
  */
 export function remindersOn(me: Who | null): boolean | undefined {
-  if (!me || !isStaff(me.role)) return undefined;
+  if (!me || !getsTasks(me.role)) return undefined;
   const task = me.subscribeTemplates?.find((t) => t.kind === 'task');
   return task?.granted;
 }

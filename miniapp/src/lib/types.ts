@@ -5,6 +5,9 @@
  */
 import type { ActionInput, CreateReportInput, ReportViewT } from '../../../functions/src/http/schemas';
 import type { Kpis as KpiMeasures } from '../../../functions/src/domain/kpi';
+import type { AssistKpis } from '../../../functions/src/domain/assist-kpi';
+import type { ResponderKind } from '../../../functions/src/domain/responders';
+import type { ResponderStanding } from './responders';
 
 /**
  * The report view with the place fields of issue 13 (API place contract): written here as
@@ -87,6 +90,8 @@ export interface Me {
   consent: { accepted: string | null; current: string; required: boolean; /** the deployment's RETENTION_DAYS (older servers: absent) */ retentionDays?: number };
   /** WeChat subscribe-message templates (API.md GET /v1/me); absent on older backends */
   subscribeTemplates?: SubscribeTemplate[];
+  /** residents and responders: their standing with a community (群防群治), null when they never applied */
+  responder?: ResponderStanding | null;
 }
 
 export interface SubscribeTemplate {
@@ -261,6 +266,8 @@ export interface Kpis extends KpiMeasures {
   level: string;
   open: number;
   overdue: number;
+  /** the community responders' measures (群防群治), overall and per pool; absent on older backends */
+  assists?: AssistKpis & { pools?: Partial<Record<ResponderKind, AssistKpis>> };
 }
 
 export interface Stats {

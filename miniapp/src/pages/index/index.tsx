@@ -1,4 +1,8 @@
-/** Resident home: the big 我要上报 button and "my reports" with their state and new progress. */
+/**
+ * Resident home: the big 我要上报 button and "my reports" with their state and new progress. A
+ * community responder (volunteer) lands here too — they report like anyone — with their assist
+ * offers (协助任务) one tap from the top; a resident sees how to apply, or how their application stands.
+ */
 import { useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { View, Text, Button } from '@tarojs/components';
@@ -10,6 +14,8 @@ import { role } from '../../lib/a11y';
 import { StatusBadge } from '../../components/StatusBadge';
 import { CategoryIcon } from '../../components/CategoryIcon';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
+import { ResponderEntry } from '../../components/ResponderEntry';
+import { isResidentSide } from '../../lib/responders';
 import type { Me, ReportSummary } from '../../lib/types';
 
 export default function Home() {
@@ -24,7 +30,7 @@ export default function Home() {
     try {
       const who = await refreshMe();
       setMe(who);
-      if (who.role !== 'resident') {
+      if (!isResidentSide(who.role)) {
         void Taro.reLaunch({ url: homeOf(who.role) });
         return;
       }
@@ -60,6 +66,8 @@ export default function Home() {
           切换账号
         </Text>
       </View>
+
+      {me ? <ResponderEntry me={me} /> : null}
 
       <Button className='btn btn--hero btn--block' onClick={() => Taro.navigateTo({ url: PAGES.report })} data-testid='report-now'>
         我要上报

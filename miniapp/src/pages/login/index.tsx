@@ -16,7 +16,7 @@ import { ErrorState, Loading } from '../../components/StateView';
 import type { DevUser, Me } from '../../lib/types';
 import { disabledIf } from '../../lib/dom';
 
-const ROLE_ORDER = ['resident', 'grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
+const ROLE_ORDER = ['resident', 'volunteer', 'grid_worker', 'grid_leader', 'police_officer', 'dispatcher', 'admin'];
 
 function go(me: Me) {
   void Taro.reLaunch({ url: landingOf(me) });
@@ -79,7 +79,7 @@ function DevPicker() {
   return (
     <View data-testid='dev-users'>
       <View className='notice notice--info'>
-        <Text>本地演示环境：选择一个账号登录。居民可以上报，网格员处理任务，网格长核查结案，指挥中心查看统计。</Text>
+        <Text>本地演示环境：选择一个账号登录。居民可以上报，群防群治力量接单协助，网格员处理任务，网格长核查结案，指挥中心查看统计。</Text>
       </View>
       {error ? <Text className='danger-text block'>{error}</Text> : null}
       {groups.map((g) => (
