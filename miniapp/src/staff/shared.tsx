@@ -6,8 +6,11 @@
 import { Text } from '@tarojs/components';
 import { request } from '../lib/api';
 import { formatTime } from '../lib/format';
-import type { Category, ReportSummary } from '../lib/types';
+import type { AreaItem, Category, Me, ReportSummary } from '../lib/types';
 import type { Reply } from '../components/ActionBar';
+
+/** a button as wide as its words, in a line of text (Taro's h5 button is a block otherwise) */
+export const INLINE_BUTTON = { display: 'inline-flex', width: 'auto', flex: '0 0 auto' } as const;
 
 /** GET /v1/tasks/counts: how many each inbox tab lists (已完成 is not counted). */
 export interface TaskCounts {
@@ -71,4 +74,10 @@ export function Nobr({ text, className }: { text: string; className?: string }) 
       )}
     </Text>
   );
+}
+
+/** The communities someone answers for (志愿者审核): bound to them or to their street; else every one (the API decides). */
+export function communitiesOf(me: Pick<Me, 'areaIds'>, all: readonly AreaItem[]): AreaItem[] {
+  const mine = all.filter((c) => me.areaIds.includes(c.id) || (c.parentId !== null && me.areaIds.includes(c.parentId)));
+  return mine.length ? mine : [...all];
 }

@@ -4,7 +4,8 @@
  * real basemap — a tap on a grid shows its figures, a tap elsewhere closes them (a mouse also
  * hovers them) — each child area's figures, the overdue list with who holds each item, since
  * when and how late, the buildings with repeated hazards (重复隐患), the queue routing could not
- * place, and CSV export. Lists name places by their label; bracketed parts of labels never break.
+ * place, the community responders' figures (群防群治: offers, acceptance, time to accept and
+ * arrive, per responder, ratings; per pool), and CSV export. Lists name places by their label; bracketed parts of labels never break.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
@@ -20,8 +21,10 @@ import { RepeatList } from '../../components/RepeatList';
 import { role } from '../../lib/a11y';
 import { StatusBadge } from '../../components/StatusBadge';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
+import { isResidentSide } from '../../lib/responders';
 import type { Category, HeatFeature, Me, ReportSummary, Stats } from '../../lib/types';
 import { Nobr, heldFrom, holderName, lateBy, type StaffSummary } from '../../staff/shared';
+import { AssistFigures } from './AssistFigures';
 import './index.css';
 
 const PERIODS = [
@@ -58,7 +61,7 @@ export default function Dashboard() {
     refreshMe().then(
       (who) => {
         setMe(who);
-        if (who.role === 'resident') void Taro.reLaunch({ url: PAGES.home });
+        if (isResidentSide(who.role)) void Taro.reLaunch({ url: PAGES.home });
         else if (!areaPath.length && who.areas[0]) setAreaPath([{ id: who.areas[0].id, name: who.areas[0].name }]);
       },
       (e) => setError(messageOf(e)),
@@ -231,6 +234,7 @@ export default function Dashboard() {
                 有超时
               </Text>
             </View>
+            <AssistFigures k={stats.area} />
           </View>
           <View className='dash__side'>
             <Text className='h2'>下级区域</Text>

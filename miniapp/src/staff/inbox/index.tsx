@@ -11,11 +11,13 @@ import { api, messageOf } from '../../lib/api';
 import { storage } from '../../lib/storage';
 import { homeOf, PAGES, refreshMe, requireSession, signOut } from '../../lib/session';
 import { countdown, formatTime, personName } from '../../lib/format';
+import { role } from '../../lib/a11y';
 import { StatusBadge } from '../../components/StatusBadge';
 import { CategoryIcon } from '../../components/CategoryIcon';
 import { Empty, ErrorState, Loading } from '../../components/StateView';
 import { StaffReminders } from '../../components/StaffReminders';
 import './index.css';
+import { isResidentSide } from '../../lib/responders';
 import type { Me } from '../../lib/types';
 import { heldFrom, holderName, taskCounts, type StaffSummary, type TaskCounts } from '../shared';
 
@@ -42,7 +44,7 @@ export default function Inbox() {
     try {
       const who = await refreshMe();
       setMe(who);
-      if (who.role === 'resident') {
+      if (isResidentSide(who.role)) {
         void Taro.reLaunch({ url: homeOf(who.role) });
         return;
       }
@@ -79,9 +81,14 @@ export default function Inbox() {
         </View>
         <View className='row gap'>
           {me && (me.role === 'grid_leader' || me.role === 'police_officer') ? (
-            <Text className='link small' onClick={() => Taro.navigateTo({ url: PAGES.dashboard })}>
-              统计
-            </Text>
+            <>
+              <Text className='link small tap' {...role('link')} onClick={() => Taro.navigateTo({ url: PAGES.volunteers })} data-testid='volunteers-link'>
+                志愿者审核
+              </Text>
+              <Text className='link small' onClick={() => Taro.navigateTo({ url: PAGES.dashboard })}>
+                统计
+              </Text>
+            </>
           ) : null}
           <Text className='link small' onClick={signOut}>
             切换账号

@@ -4,7 +4,8 @@
  * phone masked with a tap to call them (only while the task is theirs; the full number comes from
  * the audited reveal; never for anonymous reports), the 重复隐患 flag when the building keeps
  * having this hazard, and exactly the actions the API allows them now, with the category's canned
- * replies for the report's state.
+ * replies for the report's state; and 请求协助 (AssistPanel): who is recommended to go, with the
+ * reason, one tap to dispatch or offer, a request to responders near, and the assists' offers.
  */
 import { useEffect, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
@@ -22,6 +23,7 @@ import { disabledIf } from '../../lib/dom';
 import type { ActionBody, Me, ReportView } from '../../lib/types';
 import { Nobr, repliesOf, type CategoryWithReplies } from '../shared';
 import { MapSheet } from './MapSheet';
+import { AssistPanel } from './AssistPanel';
 
 const H5 = process.env.TARO_ENV === 'h5';
 /** a button as wide as its words, in a line of text (Taro's h5 button is a block otherwise) */
@@ -174,6 +176,7 @@ export default function Task() {
         </Text>
         <Timeline entries={r.timeline} photos={r.photos} onPreview={preview} />
       </View>
+      <AssistPanel r={r} me={me} onDispatch={(assigneeId, note) => act({ action: 'dispatch', assigneeId, note })} onChanged={() => void load()} />
       {actions.length ? (
         <ActionBar
           actions={actions}
