@@ -246,6 +246,16 @@ describe('widening', () => {
     expect((await inboxOf(WORKER)).some((i) => i.title.startsWith('无人接单，已扩大到 1000 米'))).toBe(true);
     // a second run at the same moment widens nothing again
     expect((await widen(new Date(Date.now() + 3 * MIN + 6_000))).widened).toBe(0);
+    // round 3: the next 3 at 1 km; then the rounds are over: unanswered, and the offers still waiting expire
+    expect((await widen(new Date(Date.now() + 6 * MIN + 15_000))).widened).toBe(1);
+    expect((await widen(new Date(Date.now() + 9 * MIN + 30_000))).widened).toBe(1);
+    const over = (await api.get(`/v1/assists/${r.json.id}`, WORKER)).json;
+    expect(over).toMatchObject({ state: 'unanswered', round: 3 });
+    expect(over.offers.every((o: { state: string }) => o.state === 'expired')).toBe(true);
+    expectError(await api.post(`/v1/assists/${r.json.id}/accept`, {}, first[0]), 409, 'assist_taken');
+    const done = (await api.get('/v1/assists?state=done', first[0])).json.items;
+    expect(done.find((o: { id: string }) => o.id === r.json.id)).toMatchObject({ state: 'expired' });
+    expect((await api.get('/v1/assists?state=offered', first[0])).json.items.some((o: { id: string }) => o.id === r.json.id)).toBe(false);
   });
 
   it('nobody anywhere: the assist ends unanswered and the requester is told', async () => {
@@ -284,12 +294,12 @@ describe('measures', () => {
     const r = await api.get(`/v1/stats?areaId=${COMMUNITY}`, LEADER);
     expect(r.status, r.text).toBe(200);
     const a = r.json.area.assists;
-    expect(a).toMatchObject({ offers: 9, accepted: 1, arrived: 1, done: 1, ratings: 1, ratingAverage: 4 });
-    expect(a.acceptanceRate).toBeCloseTo(1 / 9, 4);
+    expect(a).toMatchObject({ offers: 12, accepted: 1, arrived: 1, done: 1, ratings: 1, ratingAverage: 4 }); // 3 + 3 × 3 rounds
+    expect(a.acceptanceRate).toBeCloseTo(1 / 12, 4);
     // 3 demo responders, the 22 seeded here and the resident approved above
     expect(a.responders).toBe(26);
     expect(a.pools.guard.responders).toBe(2);
-    expect(a.pools.volunteer).toMatchObject({ offers: 9, accepted: 1, done: 1 });
+    expect(a.pools.volunteer).toMatchObject({ offers: 12, accepted: 1, done: 1 });
     expect(a.medianAcceptSeconds).toBeGreaterThanOrEqual(0);
   });
 });

@@ -65,6 +65,7 @@ export async function acceptOffer(user: UserRecord, assistId: string, now: Date)
     const { assist: a, mine } = l;
     if (mine.state === 'accepted' || mine.state === 'arrived') return { writes: [], result: mine }; // a second tap
     if (mine.state === 'declined') throw new DomainError('invalid_transition', '您已婉拒该协助请求', { state: mine.state });
+    if (mine.state === 'expired' || a.state === 'unanswered') throw new DomainError('assist_taken', '该协助请求已结束', { state: a.state });
     if (mine.state !== 'offered' || a.state !== 'open' || a.accepted >= a.count) throw taken();
     const filled = a.accepted + 1 >= a.count;
     const after: AssistRecord = { ...a, accepted: a.accepted + 1, ...(filled ? { state: 'filled' as const, widenAt: null } : {}), version: a.version + 1 };

@@ -146,6 +146,9 @@ const stepOf = (a: AssistRecord, r: ReportRecord, kind: AssistStep['step'], acto
   ...extra,
 });
 
+/** An assist that ended unanswered: offers still waiting leave the responders' lists. */
+const expire = (offers: readonly OfferRecord[]): TxItem[] => offers.filter((o) => o.state === 'offered').map((o) => offerPut({ ...o, state: 'expired' }, o));
+
 export interface AssistOutcome {
   assist: AssistRecord;
   offers: OfferRecord[];
@@ -155,7 +158,7 @@ export interface AssistOutcome {
  * Rounds from `before`'s next one until someone is offered or the rounds run out (a round
  * that finds nobody goes straight on to the wider one). Returns the assist as written.
  */
-async function runRounds(reader: Reader, report: ReportRecord, before: AssistRecord, fromRound: number, only: readonly string[] | null, requested: AssistStep | null, now: Date): Promise<AssistOutcome> {
+async function runRounds(reader: Reader, report: ReportRecord, before: AssistRecord, offersSoFar: readonly OfferRecord[], fromRound: number, only: readonly string[] | null, requested: AssistStep | null, now: Date): Promise<AssistOutcome> {
   const cap = (await responderSettings()).offersPerDay;
   const n = perRound(before.count);
   const isNew = before.version === 0;
@@ -167,7 +170,7 @@ async function runRounds(reader: Reader, report: ReportRecord, before: AssistRec
       // nobody new within the last round: the assist ends unanswered, and the requester is told
       const after: AssistRecord = { ...before, round: Math.min(round, OFFER_ROUNDS), state: 'unanswered', widenAt: null, version: before.version + 1 };
       const step = stepOf(after, report, 'unanswered', null, [], now, { note: '暂无人接单' });
-      const writes = roundWrites(isNew ? null : before, after, [], step, '暂无群防群治力量接单，请另行安排', cap, now);
+      const writes = [...roundWrites(isNew ? null : before, after, [], step, '暂无群防群治力量接单，请另行安排', cap, now), ...expire(offersSoFar)];
       if (requested) writes.push(stepPut({ ...requested, offeredKinds: {} }, '1', null));
       await transact(writes);
       return { assist: after, offers: [] };
@@ -222,7 +225,7 @@ export async function requestAssist(user: UserRecord, reportId: string, ask: Ass
     version: 0,
   };
   const requested = stepOf({ ...draft, round: 1 }, report, 'requested', personOf(user), [], now, { recommendation: ask.recommendation ?? null });
-  return runRounds(user, report, draft, 1, ask.to?.length ? ask.to : null, requested, now);
+  return runRounds(user, report, draft, [], 1, ask.to?.length ? ask.to : null, requested, now);
 }
 
 /** The widening run (every minute): open assists whose round is over and still short of hands. */
@@ -261,10 +264,10 @@ export async function widenOne(assistId: string, now: Date): Promise<boolean> {
       if (!isOpen(report.status)) {
         // the report ended meanwhile: no more rounds, and nobody is told
         const after: AssistRecord = { ...a, state: 'unanswered', widenAt: null, version: a.version + 1 };
-        await transact([assistPut(after, a)]);
+        await transact([assistPut(after, a), ...expire(found.offers)]);
         return false;
       }
-      await runRounds(SERVICE, report, a, a.round + 1, null, null, now);
+      await runRounds(SERVICE, report, a, found.offers, a.round + 1, null, null, now);
       return true;
     } catch (e) {
       if (!(e instanceof ConditionFailed)) throw e;
