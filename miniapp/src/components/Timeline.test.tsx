@@ -52,4 +52,19 @@ describe('Timeline', () => {
     render(<Timeline entries={[]} />);
     expect(screen.getByText('暂无进展')).toBeTruthy();
   });
+
+  it("renders an assist's steps: residents read the responder by kind only, staff with the name", () => {
+    const steps = [
+      e({ at: at(3), action: 'assist_requested', actionName: '请求协助', to: 'dispatched', actor: { role: 'grid_worker', name: '王师傅' }, note: '已请求附近群防群治力量协助' }),
+      e({ at: at(4), action: 'assist_arrived', actionName: '到场协助', to: 'dispatched', actor: { role: 'volunteer', name: '平安志愿者' }, note: '平安志愿者 已到场协助' }),
+    ];
+    const { rerender } = render(<Timeline entries={steps} now={new Date(Date.UTC(2026, 10, 24))} />);
+    const items = screen.getAllByTestId('timeline-item');
+    expect(items[0]!.textContent).toContain('到场协助');
+    expect(items[0]!.textContent).toContain('平安志愿者 已到场协助');
+    expect(items[0]!.textContent).not.toContain('群防群治力量 平安志愿者');
+    expect(items[1]!.textContent).toContain('网格员 王师傅');
+    rerender(<Timeline entries={[{ ...steps[1]!, actor: { role: 'volunteer', name: '平安志愿者 赵志愿' } }]} />);
+    expect(screen.getByTestId('timeline-item').textContent).toContain('平安志愿者 赵志愿');
+  });
 });

@@ -49,6 +49,11 @@ describe('an expired session', () => {
     expect(storage.returnTo()).toBeNull();
   });
 
+  it('a community responder lands on the resident home (they report like anyone), the privacy notice first if due', () => {
+    expect(landingOf(me('u-vol-1', { role: 'volunteer' }))).toBe('/pages/index/index');
+    expect(landingOf(me('u-vol-2', { role: 'volunteer', consent: { accepted: null, current: '2026-11', required: true } }))).toBe('/pages/consent/index');
+  });
+
   it('puts the privacy notice first for a resident who has not accepted it', () => {
     storage.setReturnTo({ url: '/pages/report/index', userId: 'u-new', expired: true });
     expect(landingOf(me('u-new', { consent: { accepted: null, current: '2026-11', required: true } }))).toBe('/pages/consent/index');

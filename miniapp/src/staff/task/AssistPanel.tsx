@@ -57,9 +57,18 @@ export function AssistPanel({ r, me, onDispatch, onChanged }: AssistPanelProps) 
       (e) => setRecError(messageOf(e)),
     );
   }, [r.id, r.version, open]);
+  /** Each assist read again; one that cannot be read now keeps what was shown of it. */
   const loadAssists = async () => {
-    const found = await Promise.all(assistIdsOf(r).map((id) => responders.assist(id).catch(() => null)));
-    setAssists(found.filter((a): a is StaffAssist => !!a && Array.isArray(a.offers)));
+    const known = assistIdsOf(r);
+    const found = await Promise.all(known.map((id) => responders.assist(id).catch(() => null)));
+    setAssists((cur) =>
+      known.flatMap((id, i) => {
+        const a = found[i];
+        if (a && Array.isArray(a.offers)) return [a];
+        const shown = cur.find((x) => x.id === id);
+        return shown ? [shown] : [];
+      }),
+    );
   };
   useEffect(() => void loadAssists(), [r.id, ids]);
 
