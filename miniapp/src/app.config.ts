@@ -16,6 +16,7 @@ export default defineAppConfig({
     // h5: draw the title bar with a back button, as the mini-program has
     navigationStyle: 'default',
   },
-  permission: { 'scope.userLocation': { desc: '用于确定隐患所在的网格，把上报交给负责的网格员' } },
+  // WeChat shows at most 30 characters: the report's grid, and a responder's position while on duty
+  permission: { 'scope.userLocation': { desc: '用于确定隐患所在网格，及您在岗协助时就近派单' } },
   requiredPrivateInfos: ['getLocation', 'chooseLocation'],
 });

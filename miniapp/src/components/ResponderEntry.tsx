@@ -56,7 +56,7 @@ export function ResponderEntry({ me }: { me: Pick<Me, 'role' | 'duty' | 'respond
     );
   }
   return (
-    <View className='row--between card card--tap' {...role('link')} onClick={() => go(PAGES.apply)} data-testid='responder-entry' data-state='none'>
+    <View className='row--between card' {...role('link')} onClick={() => go(PAGES.apply)} data-testid='responder-entry' data-state='none'>
       <View className='grow'>
         <Text className='strong block'>申请成为平安志愿者</Text>
         <Text className='muted small block'>警力有限、民力无穷：就近协助，积分与志愿时长</Text>

@@ -62,7 +62,7 @@ describe('Recommendations', () => {
     const items = [rec({}), rec({ userId: 'u-gw', kind: 'staff', role: 'grid_worker', name: '王师傅', reason: '本网格 · 主责 · 当前 2 件在办' })];
     const { rerender } = render(<Recommendations items={items} canDispatch onDispatch={onDispatch} onOffer={onOffer} />);
     expect(screen.getAllByTestId('recommendation-reason').map((e) => e.textContent)).toEqual(['距离 180 米 · 擅长消防 · 当前 1 件在办', '本网格 · 主责 · 当前 2 件在办']);
-    fireEvent.click(screen.getByRole('button', { name: '请 群防群治 赵志愿 协助' }));
+    fireEvent.click(screen.getByRole('button', { name: '请他协助：群防群治 赵志愿' }));
     expect(onOffer).toHaveBeenCalledWith(items[0]);
     fireEvent.click(screen.getByRole('button', { name: '派单给 网格员 王师傅' }));
     expect(onDispatch).toHaveBeenCalledWith(items[1]);
@@ -138,7 +138,7 @@ describe('AssistPanel', () => {
     }) as never);
     const onChanged = vi.fn();
     await act(async () => void render(<AssistPanel r={report()} me={{ id: 'u-gw', role: 'grid_worker', name: '王师傅' }} onDispatch={vi.fn()} onChanged={onChanged} />));
-    await act(async () => fireEvent.click(await screen.findByRole('button', { name: '请 群防群治 赵志愿 协助' })));
+    await act(async () => fireEvent.click(await screen.findByRole('button', { name: '请他协助：群防群治 赵志愿' })));
     const post = calls.find((c) => c.method === 'POST')!;
     expect(JSON.parse(post.data!)).toEqual({ need: '协助处置：消防通道堵塞', to: ['u-vol-1'], recommendation: '距离 180 米 · 擅长消防 · 当前 1 件在办' });
     expect((await screen.findByTestId('assist')).getAttribute('data-assist')).toBe('A-new');

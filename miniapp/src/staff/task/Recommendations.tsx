@@ -46,7 +46,7 @@ export function Recommendations({ items, error, canDispatch, busyId, onDispatch,
                 </Button>
               ) : null
             ) : (
-              <Button className='btn btn--small btn--primary' style={INLINE_BUTTON} disabled={disabledIf(busyId === c.userId)} onClick={() => onOffer(c)} aria-label={`请 ${who} 协助`} data-testid='recommend-offer'>
+              <Button className='btn btn--small btn--primary' style={INLINE_BUTTON} disabled={disabledIf(busyId === c.userId)} onClick={() => onOffer(c)} aria-label={`请他协助：${who}`} data-testid='recommend-offer'>
                 请他协助
               </Button>
             )}
