@@ -60,6 +60,7 @@ export function responderRows<Row>({ by, io, everyone, OK }: Helpers<Row>): Reco
     'PUT /v1/admin/responders': everyone(403, 403),
     // the holder of the report (the grid worker), the staff above it in its areas, the centre
     'POST /v1/reports/{id}/assists': by(403, io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403), 403),
+    'GET /v1/reports/{id}/assists': by(403, io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403), 403),
     'GET /v1/reports/{id}/recommendations': by(403, io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403), io(OK, 403), 403),
     'GET /v1/assists': by(403, 403, 403, 403, 403, 403, OK),
     // the responder it was offered to; the report's staff. inside: an assist on the inside report offered to the responder
@@ -91,6 +92,7 @@ export function responderRequests(r: ResponderFixtures, _fx: () => unknown): Rec
       body: { weights: { distance: 0.6, skill: 0.2, load: 0.2 }, maxDistanceM: 2000, categorySkills: { fire_exit_blocked: ['消防'] }, offersPerDay: 8, expectedVersion: 0 },
     }),
     'POST /v1/reports/{id}/assists': (_c, s) => ({ path: `/v1/reports/${s === 'in' ? r.reportIn : r.reportOut}/assists`, body: { need: '矩阵测试：协助疏通通道' } }),
+    'GET /v1/reports/{id}/assists': (_c, s) => ({ path: `/v1/reports/${s === 'in' ? r.reportIn : r.reportOut}/assists` }),
     'GET /v1/reports/{id}/recommendations': (_c, s) => ({ path: `/v1/reports/${s === 'in' ? r.reportIn : r.reportOut}/recommendations` }),
     'GET /v1/assists': () => ({ path: '/v1/assists?state=offered' }),
     'GET /v1/assists/{id}': (_c, s) => ({ path: `/v1/assists/${assist(r.assistAccept, s)}` }),

@@ -217,6 +217,15 @@ describe('an assist offer', () => {
     expect((await api.get('/v1/me/points', firstAssist.offers.find((o: any) => o.volunteerId !== winner).volunteerId)).json.total).toBe(0);
   });
 
+  it('lists the report’s assists for its staff only', async () => {
+    const r = await api.get(`/v1/reports/${reportId}/assists`, LEADER);
+    expect(r.status, r.text).toBe(200);
+    expect(r.json.items[0]).toMatchObject({ id: firstAssist.id, state: 'filled', accepted: 1 });
+    expect(r.json.items[0].offers.find((o: { volunteerId: string }) => o.volunteerId === firstAssist.winner)).toMatchObject({ state: 'rated', rating: { score: 4 } });
+    expectError(await api.get(`/v1/reports/${reportId}/assists`, OTHER_WORKER), 403, 'forbidden');
+    expectError(await api.get(`/v1/reports/${reportId}/assists`, firstAssist.winner), 403, 'forbidden');
+  });
+
   it('shows the resident the help by kind, never a name', async () => {
     const view = (await api.get(`/v1/reports/${reportId}`, RESIDENT)).json;
     const notes = view.timeline.map((e: { note: string | null }) => e.note);

@@ -141,8 +141,8 @@ export function residentLine(s: AssistStep): string | null {
   }
 }
 
-/** The step as staff read it: with names, counts and radius. */
-export function staffLine(s: AssistStep): string {
+/** The step as staff read it: with names, counts and radius (null: the step's name says it all). */
+export function staffLine(s: AssistStep): string | null {
   const n = Object.values(s.offeredKinds ?? {}).reduce((a, b) => a + (b ?? 0), 0);
   switch (s.step) {
     case 'requested':
@@ -154,6 +154,6 @@ export function staffLine(s: AssistStep): string {
     case 'rated':
       return `评价 ${s.score} 星${s.note ? `：${s.note}` : ''}`;
     default:
-      return s.note ?? STEP_NAMES[s.step];
+      return s.note;
   }
 }

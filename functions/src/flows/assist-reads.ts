@@ -10,7 +10,7 @@ import type { OfferList, OfferRecord } from '#domain/assists';
 import { rightsOf } from '#flows/rights';
 import { mayManage } from '#flows/responders';
 import { getAssist, offersOf, pointsOf, type PointsRecord } from '#store/assists';
-import { getReportRecord, type Page } from '#store/reports';
+import { getReportRecord, getReportStory, type Page } from '#store/reports';
 import { volunteersOf } from '#store/responders';
 import type { UserRecord } from '#store/users';
 
@@ -34,6 +34,15 @@ export async function readAssist(user: UserRecord, assistId: string): Promise<As
   if (!report) throw notFound('事项');
   (await rightsOf(user)).require(report, '该事项不在您的管辖范围');
   return { as: 'staff', assist: found };
+}
+
+/** Every assist of a report, for the report's staff (its steps name them), oldest first. */
+export async function assistsOfReport(user: UserRecord, reportId: string) {
+  const story = await getReportStory(reportId);
+  if (!story) throw notFound('事项');
+  (await rightsOf(user)).require(story.report, '该事项不在您的管辖范围');
+  const ids = [...new Set(story.assistSteps.filter((s) => s.step === 'requested').map((s) => s.assistId))];
+  return (await Promise.all(ids.map((id) => getAssist(id)))).filter((a): a is NonNullable<typeof a> => a !== null);
 }
 
 export interface Points {

@@ -66,22 +66,32 @@ interface Picked {
 }
 
 /**
- * The responders a round goes to: live positions within the radius (an audited read), on duty
- * now (the profile, not only the position), under today's cap, not offered this assist before.
+ * The responders a round goes to: live positions within the radius (an audited read), ranked by
+ * distance first; then, nearest first and a few at a time, those on duty now (the profile, not
+ * only the position) and under today's cap — so a dense city reads the profiles of the few it
+ * offers, not of everyone in the cells. Not offered this assist before.
  */
 async function pick(reader: Reader, a: AssistRecord, radiusM: number, n: number, only: readonly string[] | null, now: Date): Promise<Picked> {
   const near = await respondersNear(reader, a.place, radiusM, a.reportId, 'assist', now);
   const pool = only ? near.filter((x) => only.includes(x.userId)) : near;
-  const users = await getUsers(pool.map((x) => x.userId));
-  const onDuty = pool.filter((x) => {
-    const u = users.get(x.userId);
-    return u?.role === 'volunteer' && u.active && u.duty === 'on_duty';
-  });
+  const byDistance = nearestResponders(a.place, pool, { skills: a.skills, radiusM, n: Infinity, exclude: new Set(a.offered) }, now);
   const cap = (await responderSettings()).offersPerDay;
-  const today = await offersToday(onDuty.map((x) => x.userId), chinaDay(now.toISOString()));
-  const capped = new Set([...today].filter(([, k]) => k >= cap).map(([id]) => id));
-  const ranked = nearestResponders(a.place, onDuty, { skills: a.skills, radiusM, n, exclude: new Set(a.offered), capped }, now);
-  return { ranked, names: new Map(ranked.map((r) => [r.userId, r.name || users.get(r.userId)!.name])) };
+  const day = chinaDay(now.toISOString());
+  const ranked: Ranked[] = [];
+  const names = new Map<string, string>();
+  const chunk = Math.max(2 * n, 8);
+  for (let i = 0; i < byDistance.length && ranked.length < n; i += chunk) {
+    const next = byDistance.slice(i, i + chunk);
+    const ids = next.map((x) => x.userId);
+    const [users, today] = await Promise.all([getUsers(ids), offersToday(ids, day)]);
+    for (const x of next) {
+      const u = users.get(x.userId);
+      if (ranked.length >= n || u?.role !== 'volunteer' || !u.active || u.duty !== 'on_duty' || (today.get(x.userId) ?? 0) >= cap) continue;
+      ranked.push(x);
+      names.set(x.userId, x.name || u.name);
+    }
+  }
+  return { ranked, names };
 }
 
 const offerTitle = (a: AssistRecord) => `协助请求：${a.need.slice(0, 16)}`;
@@ -225,7 +235,15 @@ export async function requestAssist(user: UserRecord, reportId: string, ask: Ass
     version: 0,
   };
   const requested = stepOf({ ...draft, round: 1 }, report, 'requested', personOf(user), [], now, { recommendation: ask.recommendation ?? null });
-  return runRounds(user, report, draft, [], 1, ask.to?.length ? ask.to : null, requested, now);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runRounds(user, report, draft, [], 1, ask.to?.length ? ask.to : null, requested, now);
+    } catch (e) {
+      // a responder's cap filled between the read and the write (another offer took their last
+      // one): decide the round again from a fresh read
+      if (!(e instanceof ConditionFailed) || attempt >= 3) throw e;
+    }
+  }
 }
 
 /** The widening run (every minute): open assists whose round is over and still short of hands. */

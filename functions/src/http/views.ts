@@ -92,7 +92,7 @@ function withAssistSteps(entries: Entry[], steps: readonly AssistStep[], staff: 
   const lines: Entry[] = [];
   for (const s of steps) {
     const text = staff ? staffLine(s) : residentLine(s);
-    if (text === null) continue;
+    if (!staff && text === null) continue;
     const actor = !s.actor ? null : s.kind ? { role: s.actor.role, name: staff ? `${KIND_NAMES[s.kind]} ${s.actor.name}` : KIND_NAMES[s.kind] } : { role: s.actor.role, name: s.actor.name };
     lines.push({ at: s.at, action: `assist_${s.step}`, actionName: STEP_NAMES[s.step], from: null, to: s.status, actor, note: text, photoIds: [] });
   }

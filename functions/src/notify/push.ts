@@ -183,7 +183,7 @@ async function push(story: StorySource, item: StoredInboxItem, user: UserRecord 
     attempts++;
     try {
       await verifyTemplatesOnce(); // a configuration that does not match the account throws (not a WeChat error)
-      await sendSubscribeMessage({ touser: user.openid, templateId: tplId, page: pushPage(user.role, item.reportId), data });
+      await sendSubscribeMessage({ touser: user.openid, templateId: tplId, page: pushPage(user.role, item.reportId, item.reason), data });
     } catch (e) {
       if (!isWechatError(e)) throw e;
       if (e.kind === 'quota') {

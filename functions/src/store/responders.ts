@@ -68,8 +68,12 @@ export const cellOf = (p: { lat: number; lng: number }): string => ngeohash.enco
 
 /** The cells (precision 6) a circle's bounding box meets: the cells a radius query reads. */
 export function cellsAround(p: { lat: number; lng: number }, radiusM: number): string[] {
-  const dLat = radiusM / 111_320;
-  const dLng = radiusM / (111_320 * Math.cos((p.lat * Math.PI) / 180));
+  // metres per degree on the haversine's sphere (geo/datum), less a margin, and a metre more
+  // than the radius: the box holds every point the ranking (rounded metres) counts as inside
+  const perDegree = 111_000;
+  const r = radiusM + 1;
+  const dLat = r / perDegree;
+  const dLng = r / (perDegree * Math.cos((p.lat * Math.PI) / 180));
   return ngeohash.bboxes(p.lat - dLat, p.lng - dLng, p.lat + dLat, p.lng + dLng, POSITION_CELL_PRECISION);
 }
 

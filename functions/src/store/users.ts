@@ -136,12 +136,16 @@ export async function getUsers(ids: string[]): Promise<Map<string, UserRecord>> 
   const unique = [...new Set(ids)];
   const found = new Map<string, UserRecord>();
   for (let i = 0; i < unique.length; i += 100) {
-    const out = await doc.send(
-      new BatchGetCommand({ RequestItems: { [table()]: { Keys: unique.slice(i, i + 100).map((id) => keys.user(id)) } } }),
-    );
-    for (const item of out.Responses?.[table()] ?? []) {
-      const u = strip(item)!;
-      found.set(u.id, u);
+    // keys DynamoDB did not get to (throttling) come back as UnprocessedKeys: asked again until none is left
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [table()]: { Keys: unique.slice(i, i + 100).map((id) => keys.user(id)) } };
+    for (let round = 0; request && Object.keys(request).length; round++) {
+      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** round)));
+      const out = await doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[table()] ?? []) {
+        const u = strip(item)!;
+        found.set(u.id, u);
+      }
+      request = out.UnprocessedKeys as typeof request;
     }
   }
   return found;

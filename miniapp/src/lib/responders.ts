@@ -16,16 +16,7 @@ export type { AssistKpis, ResponderKind, Skill };
 export const isResidentSide = (role: Role | string): boolean => backendResidentSide(role as Role);
 
 /** A resident's (or responder's) standing with a community (GET /v1/me `responder`). */
-export interface ResponderStanding {
-  communityId: string;
-  communityName: string;
-  kind: ResponderKind;
-  kindName: string;
-  skills: Skill[];
-  status: 'pending' | 'approved' | 'declined';
-  reason: string | null;
-  leaderboard: boolean;
-}
+export type { ResponderStanding } from './types';
 
 /** An application as the community's staff review it (GET /v1/volunteers). */
 export interface Application {

@@ -6,8 +6,7 @@
 import type { ActionInput, CreateReportInput, ReportViewT } from '../../../functions/src/http/schemas';
 import type { Kpis as KpiMeasures } from '../../../functions/src/domain/kpi';
 import type { AssistKpis } from '../../../functions/src/domain/assist-kpi';
-import type { ResponderKind } from '../../../functions/src/domain/responders';
-import type { ResponderStanding } from './responders';
+import type { ResponderKind, Skill } from '../../../functions/src/domain/responders';
 
 /**
  * The report view with the place fields of issue 13 (API place contract): written here as
@@ -282,4 +281,16 @@ export interface HeatFeature {
   id: string;
   geometry: { type: 'Polygon' | 'MultiPolygon'; coordinates: any } | null;
   properties: { id: string; name: string; open: number; overdue: number; [k: string]: unknown };
+}
+
+/** A resident's or responder's standing with a community (GET /v1/me `responder`). Here, not in lib/responders: the build tests read these types without the API client. */
+export interface ResponderStanding {
+  communityId: string;
+  communityName: string;
+  kind: ResponderKind;
+  kindName: string;
+  skills: Skill[];
+  status: 'pending' | 'approved' | 'declined';
+  reason: string | null;
+  leaderboard: boolean;
 }

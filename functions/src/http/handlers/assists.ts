@@ -1,7 +1,7 @@
 /** Assists: asking for help on a report, the recommendation, and the responder's and requester's steps. */
 import { requestAssist } from '#flows/assists';
 import { acceptOffer, arriveOffer, declineOffer, finishOffer, rateOffer } from '#flows/assist-responses';
-import { myOffers, readAssist } from '#flows/assist-reads';
+import { assistsOfReport, myOffers, readAssist } from '#flows/assist-reads';
 import { recommendationsFor } from '#flows/recommend';
 import { assistView, offerView } from '#http/views-assists';
 import type { Handler } from '#http/handler';
@@ -10,6 +10,12 @@ export const request: Handler<'assists.request'> = async ({ user, params, body }
   const now = new Date();
   const { assist, offers } = await requestAssist(user, params.id, body, now);
   return { status: 201, body: await assistView(assist, offers, now) };
+};
+
+export const ofReport: Handler<'assists.ofReport'> = async ({ user, params }) => {
+  const now = new Date();
+  const all = await assistsOfReport(user, params.id);
+  return { body: { items: await Promise.all(all.map((a) => assistView(a.assist, a.offers, now))) } };
 };
 
 export const recommendations: Handler<'assists.recommendations'> = async ({ user, params }) => ({ body: await recommendationsFor(user, params.id, new Date()) });
