@@ -7,7 +7,7 @@
  */
 import type { AssistStep } from '#domain/assists';
 import { RESPONDER_KINDS, type ResponderKind, type VolunteerRecord } from '#domain/responders';
-import { chinaDay, type KpiDeltas } from '#domain/kpi';
+import { chinaDay, ranked, type KpiDeltas } from '#domain/kpi';
 
 export const ASSIST_COUNTERS = ['assistOffers', 'assistAccepts', 'assistArrivals', 'assistsDone', 'assistRatings', 'assistRatingPoints'] as const;
 export type AssistCounter = (typeof ASSIST_COUNTERS)[number];
@@ -92,19 +92,8 @@ export interface AssistKpis {
 
 /** The q-quantile (nearest rank) of a histogram value -> count; null when empty. */
 export function quantileOf(hist: Record<string, number>, q: number): number | null {
-  const entries = Object.entries(hist)
-    .map(([k, v]) => [Number(k), v] as const)
-    .filter(([, v]) => v > 0)
-    .sort((a, b) => a[0] - b[0]);
-  const n = entries.reduce((s, [, v]) => s + v, 0);
-  if (n === 0) return null;
-  const rank = Math.max(1, Math.ceil(q * n));
-  let seen = 0;
-  for (const [k, v] of entries) {
-    seen += v;
-    if (seen >= rank) return k;
-  }
-  return entries[entries.length - 1]![0];
+  const r = ranked(hist);
+  return r && r.at(Math.max(1, Math.ceil(q * r.n)));
 }
 
 type Days = readonly Record<string, unknown>[];

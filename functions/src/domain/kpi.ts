@@ -152,23 +152,37 @@ export interface DayTotals extends Partial<Record<DayCounter, number>> {
 
 const rate = (num: number, den: number): number | null => (den > 0 ? Math.round((num / den) * 10_000) / 10_000 : null);
 
-/** The median of a histogram of whole minutes (minute -> count); null when empty. */
-export function medianOf(hist: Record<string, number>): number | null {
+/**
+ * A histogram (value -> count) as a ranked list: `n` samples, and `at(rank)` the value of the
+ * rank-th smallest (1-based). Null when empty.
+ */
+export function ranked(hist: Record<string, number>): { n: number; at(rank: number): number } | null {
   const entries = Object.entries(hist)
     .map(([k, v]) => [Number(k), v] as const)
     .filter(([, v]) => v > 0)
     .sort((a, b) => a[0] - b[0]);
   const n = entries.reduce((s, [, v]) => s + v, 0);
   if (n === 0) return null;
-  // the lower and upper middle values; their mean for an even count
-  const pick = (rank: number) => {
-    let seen = 0;
-    for (const [k, v] of entries) {
-      seen += v;
-      if (seen >= rank) return k;
-    }
-    return entries[entries.length - 1]![0];
+  return {
+    n,
+    at(rank) {
+      let seen = 0;
+      for (const [k, v] of entries) {
+        seen += v;
+        if (seen >= rank) return k;
+      }
+      return entries[entries.length - 1]![0];
+    },
   };
+}
+
+/** The median of a histogram of whole minutes (minute -> count); null when empty. */
+export function medianOf(hist: Record<string, number>): number | null {
+  const r = ranked(hist);
+  if (!r) return null;
+  const { n } = r;
+  // the lower and upper middle values; their mean for an even count
+  const pick = (rank: number) => r.at(rank);
   return (pick(Math.floor((n + 1) / 2)) + pick(Math.ceil((n + 1) / 2))) / 2;
 }
 

@@ -13,7 +13,7 @@ import { Assist, AssistStepItem, LimitCounter, Offer, PointsEntry, indexQuery, w
 import { queryAll } from '#store/query';
 import { decodeCursor, encodeCursor } from '#store/cursor';
 import type { Page } from '#store/reports';
-import type { TxItem } from '#store/tx';
+import { versionedPut, type TxItem } from '#store/tx';
 import { config } from '#config';
 import { listOf, type AssistRecord, type AssistStep, type OfferList, type OfferRecord } from '#domain/assists';
 
@@ -30,16 +30,7 @@ function assistItem(a: AssistRecord) {
 }
 
 /** The assist as decided from `before` (null: a new one). */
-export function assistPut(after: AssistRecord, before: AssistRecord | null): TxItem {
-  return {
-    Put: {
-      TableName: table(),
-      Item: assistItem(after),
-      ConditionExpression: before ? 'version = :v' : 'attribute_not_exists(PK)',
-      ...(before ? { ExpressionAttributeValues: { ':v': before.version } } : {}),
-    },
-  };
-}
+export const assistPut = (after: AssistRecord, before: AssistRecord | null): TxItem => versionedPut(table(), assistItem(after), before?.version ?? null);
 
 function offerItem(o: OfferRecord) {
   return { ...Offer.key({ assistId: o.assistId, uid: o.userId }), type: 'offer', ...Offer.index('offersOfVolunteer', { uid: o.userId, list: listOf(o.state), offeredAt: o.offeredAt }), ...o };

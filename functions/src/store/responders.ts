@@ -13,7 +13,7 @@ import ngeohash from 'ngeohash';
 import { doc } from '#store/clients';
 import { PositionCell, PositionPointer, ResponderSettings, Volunteer, indexQuery, withoutKeys } from '#store/keys';
 import { queryAll } from '#store/query';
-import { transact, ConditionFailed, type TxItem } from '#store/tx';
+import { transact, versionedPut, ConditionFailed, type TxItem } from '#store/tx';
 import { config } from '#config';
 import { POSITION_CELL_PRECISION, POSITION_MIN_INTERVAL_MS, POSITION_TTL_MS, type Nearby, type Position, type ResponderKind, type Skill, type VolunteerRecord, type VolunteerStatus } from '#domain/responders';
 
@@ -42,16 +42,7 @@ export async function getVolunteer(userId: string): Promise<VolunteerRecord | nu
  * is the version read, so two leaders deciding at once, or an applicant re-applying while a
  * decision is made, cannot both win.
  */
-export function volunteerPut(after: VolunteerRecord, before: VolunteerRecord | null): TxItem {
-  return {
-    Put: {
-      TableName: table(),
-      Item: volunteerItem(after),
-      ConditionExpression: before ? 'version = :v' : 'attribute_not_exists(PK)',
-      ...(before ? { ExpressionAttributeValues: { ':v': before.version } } : {}),
-    },
-  };
-}
+export const volunteerPut = (after: VolunteerRecord, before: VolunteerRecord | null): TxItem => versionedPut(table(), volunteerItem(after), before?.version ?? null);
 
 export async function volunteersOf(communityId: string, status: VolunteerStatus): Promise<VolunteerRecord[]> {
   const items = await queryAll({ TableName: table(), ...indexQuery(Volunteer.partition('volunteersOfCommunity', { communityId, status })) });
@@ -145,13 +136,5 @@ export async function getResponderSettings(): Promise<Record<string, unknown> | 
   return rest;
 }
 
-export function responderSettingsPut(settings: Record<string, unknown>, previousVersion: number | null): TxItem {
-  return {
-    Put: {
-      TableName: table(),
-      Item: { ...ResponderSettings.key({}), type: 'responder_settings', ...settings },
-      ConditionExpression: previousVersion === null ? 'attribute_not_exists(PK)' : 'version = :v',
-      ...(previousVersion === null ? {} : { ExpressionAttributeValues: { ':v': previousVersion } }),
-    },
-  };
-}
+export const responderSettingsPut = (settings: Record<string, unknown>, previousVersion: number | null): TxItem =>
+  versionedPut(table(), { ...ResponderSettings.key({}), type: 'responder_settings', ...settings }, previousVersion);

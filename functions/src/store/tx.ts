@@ -53,6 +53,21 @@ export async function transact(items: TxItem[], previous?: Record<number, Record
 }
 
 /**
+ * Puts `Item` as the next version of a record read at `readVersion` (null: there was none): the
+ * condition is the version read, so two writers deciding from the same read cannot both win.
+ */
+export function versionedPut(TableName: string, Item: Record<string, unknown>, readVersion: number | null): TxItem {
+  return {
+    Put: {
+      TableName,
+      Item,
+      ConditionExpression: readVersion === null ? 'attribute_not_exists(PK)' : 'version = :v',
+      ...(readVersion === null ? {} : { ExpressionAttributeValues: { ':v': readVersion } }),
+    },
+  };
+}
+
+/**
  * Ends a record once, keeping it: sets `<field>At` and `<field>By` on an item that exists and has
  * not been ended (a second end fails its condition). Revoked api keys and deleted webhooks.
  */
