@@ -105,6 +105,7 @@ describe('community responders in the browser', () => {
     await signIn(gw, WORKER, /staff\/inbox/);
     await w.goto(`/#/staff/task/index?id=${encodeURIComponent(reportId)}`);
     await byTestId(w, 'assist-panel').waitFor();
+    await byTestId(w, 'assists-empty').waitFor(); // GET /v1/reports/{id}/assists: none yet
     const recommended = w.locator(`[data-testid="recommendation"][data-user="${VOLUNTEER}"]`);
     await recommended.waitFor({ timeout: 15_000 });
     expect(await recommended.locator('[data-testid="recommendation-reason"]').textContent()).toMatch(/距离 \d+ 米 · 擅长消防 · 当前 \d+ 件在办/);
@@ -147,7 +148,10 @@ describe('community responders in the browser', () => {
     await vol.shot('offers-done');
 
     // ---------- the worker: the offer done, rated 5 stars ----------
+    // a fresh page knows the report's assists from the API alone (nothing kept on the device)
+    const listed = w.waitForResponse((res) => res.request().method() === 'GET' && res.url().endsWith(`/v1/reports/${encodeURIComponent(reportId)}/assists`));
     await w.reload();
+    expect((await listed).status()).toBe(200);
     const done = w.locator(`[data-testid="assist-offer"][data-user="${VOLUNTEER}"][data-state="done"]`);
     await done.waitFor({ timeout: 15_000 });
     await done.locator('[data-testid="star-5"]').click();

@@ -92,7 +92,7 @@ export interface StaffOffer {
   rating: Rating | null;
 }
 
-/** An assist as the report's staff see it (POST /v1/reports/{id}/assists, GET /v1/assists/{id}). */
+/** An assist as the report's staff see it (POST and GET /v1/reports/{id}/assists, GET /v1/assists/{id}). */
 export interface StaffAssist {
   id: string;
   reportId: string;
@@ -177,6 +177,8 @@ export const responders = {
   points: () => request<Points>('GET', '/v1/me/points'),
   offers: (state: OfferList) => request<{ items: Offer[]; cursor: string | null }>('GET', '/v1/assists', { query: { state } }),
   assist: (assistId: string) => request<StaffAssist>('GET', `/v1/assists/${id(assistId)}`),
+  /** every assist of the report with its offers (the report's staff) */
+  assistsOf: (reportId: string) => request<{ items: StaffAssist[] }>('GET', `/v1/reports/${id(reportId)}/assists`),
   accept: (assistId: string) => request<Offer>('POST', `/v1/assists/${id(assistId)}/accept`),
   decline: (assistId: string, reason?: string) => request<Offer>('POST', `/v1/assists/${id(assistId)}/decline`, { body: reason ? { reason } : {} }),
   arrive: (assistId: string, fix: Fix) => request<Offer>('POST', `/v1/assists/${id(assistId)}/arrive`, { body: fix }),

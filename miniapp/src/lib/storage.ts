@@ -89,22 +89,3 @@ export const followed = {
 
 /** A report the resident follows (我也遇到) rather than reported: the list's own word when it gives one, else this device's record. */
 export const isFollowed = (r: { id: string; following?: boolean }) => r.following ?? followed.has(r.id);
-
-/**
- * Assists this device asked for, per report (staff/task): read back with GET /v1/assists/{id}
- * alongside the ones the report's timeline names (its assist steps' `assistId`, when the API gives it).
- */
-const ASKED = 'wsb.assists';
-export const askedAssists = {
-  of: (reportId: string): string[] => get<Record<string, string[]>>(ASKED)?.[reportId] ?? [],
-  add(reportId: string, assistId: string) {
-    const all = get<Record<string, string[]>>(ASKED) ?? {};
-    const mine = all[reportId] ?? [];
-    if (mine.includes(assistId)) return;
-    all[reportId] = [...mine, assistId].slice(-20);
-    // the newest 200 reports are enough: older ones are long closed
-    const keys = Object.keys(all);
-    for (const k of keys.slice(0, Math.max(0, keys.length - 200))) delete all[k];
-    set(ASKED, all);
-  },
-};
