@@ -90,8 +90,9 @@ export async function startPumps(opts: { dataDir?: string | undefined; streamInt
   return {
     stream,
     pushes,
+    schedule,
     async stop() {
-      schedule.stop();
+      await schedule.stop();
       await stream.stop();
     },
   };

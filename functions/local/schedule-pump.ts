@@ -8,8 +8,14 @@ const modules: Record<string, () => Promise<{ handler: () => Promise<unknown> }>
   sweeper: () => import('#events/sweeper'),
 };
 
-export function startSchedulePump(opts: { speedup?: number } = {}): { stop(): void; runAll(): Promise<void> } {
-  const run = async (name: string, module: string) => {
+export function startSchedulePump(opts: { speedup?: number } = {}): { stop(): Promise<void>; runAll(): Promise<void> } {
+  const running = new Set<Promise<void>>();
+  const run = (name: string, module: string): Promise<void> => {
+    const p = runOnce(name, module).finally(() => running.delete(p));
+    running.add(p);
+    return p;
+  };
+  const runOnce = async (name: string, module: string) => {
     const load = modules[module];
     if (!load) throw new Error(`schedule ${name}: no module ${module}`);
     try {
@@ -22,7 +28,11 @@ export function startSchedulePump(opts: { speedup?: number } = {}): { stop(): vo
   const timers = SCHEDULES.map((s) => setInterval(() => void run(s.name, s.module), (s.everyMinutes * 60_000) / (opts.speedup ?? 1)));
   timers.forEach((t) => t.unref());
   return {
-    stop: () => timers.forEach(clearInterval),
+    /** no further runs; resolves when the runs under way are over */
+    stop: async () => {
+      timers.forEach(clearInterval);
+      await Promise.all([...running]);
+    },
     runAll: async () => {
       for (const s of SCHEDULES) await run(s.name, s.module);
     },

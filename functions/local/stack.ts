@@ -57,6 +57,8 @@ export interface Stack {
   dynamoEngine: SupervisedDynamo | undefined;
   /** waits until both stream consumers have handled every record written so far, and the pushes the notifier queued meanwhile are done */
   drainStream(): Promise<void>;
+  /** no more scheduled jobs (the sweeper, widening assists …); resolves when the runs under way are over */
+  stopSchedules(): Promise<void>;
   /** waits for S3 event handlers (photo processing) started so far */
   settleUploads(): Promise<void>;
   stop(): Promise<void>;
@@ -139,6 +141,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     bucket,
     dynamoEngine: started.dynamo,
     drainStream: () => pumps.stream.drain(),
+    stopSchedules: () => pumps.schedule.stop(),
     settleUploads: async () => {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },

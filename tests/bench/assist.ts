@@ -27,7 +27,7 @@
  *     the audit trail says who read) and nearestResponders, over the rounds the flow runs (500 m,
  *     then 1 km while nobody); on duty and today's caps as the bench wrote and offered them.
  *     nearestMs = respondersNear + ranking. Every PICK_SAMPLE_EVERY-th offer also makes the pick's
- *     other reads (getUsers of everyone in the cells, responderSettings + offersToday): pickMs.
+ *     other reads (getUsers and offersToday of the nearest max(2n, 8), responderSettings): pickMs.
  *   offer → inbox: from the request's 201 to every offered responder's inbox item
  *     (`${assistId}.requested.${round}`, written by the stream notifier from the step's outbox row)
  *     being present — store/inbox getInboxItem, polled every POLL_MS by one background poller, so
@@ -324,7 +324,7 @@ async function main() {
   /**
    * respondersNear (the audited Query per cell) and nearestResponders over the rounds the flow runs.
    * On duty and today's caps come from what the bench wrote and offered (the flow reads them with
-   * getUsers and offersToday: `full` does that too, for the breakdown).
+   * getUsers and offersToday of the nearest few, ranked first: `full` does that too, for the breakdown).
    */
   async function nearestQuery(place: { lat: number; lng: number }, reportId: string, skills: readonly string[], radiusM0: number, n: number, now: Date, full: boolean) {
     const t = { near: 0, rank: 0, profiles: 0, caps: 0 };
@@ -336,12 +336,14 @@ async function main() {
       const near = await respondersNear(BENCH_READER, place, radiusM, reportId, 'assist', now);
       t.near += performance.now() - s;
       if (full) {
+        // as the flow reads them: profiles and today's counts of the nearest few only (its first chunk)
+        const chunk = nearestResponders(place, near, { skills, radiusM, n: Math.max(2 * n, 8), exclude: new Set() }, now).map((x) => x.userId);
         s = performance.now();
-        await getUsers(near.map((x) => x.userId));
+        await getUsers(chunk);
         t.profiles += performance.now() - s;
         s = performance.now();
         await responderSettings();
-        await offersToday(near.filter((x) => byId.get(x.userId)?.onDuty).map((x) => x.userId), day);
+        await offersToday(chunk, day);
         t.caps += performance.now() - s;
       }
       s = performance.now();
@@ -468,6 +470,9 @@ async function main() {
   clearInterval(refresher);
   await refreshing;
   await poller;
+  // the widening run stops here: the checks read the store's history, counters and inboxes at
+  // one moment, not while another round is being offered
+  await stack.stopSchedules();
   await stack.drainStream();
   const toInbox = [...inboxAt.values()].map((a) => a.last - a.from);
   const oldestPositionMin = (Date.now() - Math.min(...seeded.filter((v) => v.role !== 'expired').map((v) => v.atMs))) / 60_000;
@@ -552,7 +557,7 @@ async function main() {
   );
   console.log(`nearest (respondersNear — one Query per geohash-6 cell the radius meets, audited — + nearestResponders): p50 ${near.p50} ms, p99 ${near.p99} ms (cells ${stats(parts.near).p99} ms p99, ranking ${stats(parts.rank, 2).p99} ms p99)`);
   console.log(
-    `the whole pick as the flow makes it (every ${PICK_SAMPLE_EVERY}th offer, ${parts.pick.length}×: + getUsers of everyone in the cells ${stats(parts.profiles).p50}/${stats(parts.profiles).p99} ms, + responderSettings/offersToday ${stats(parts.caps).p50}/${stats(parts.caps).p99} ms p50/p99): p50 ${pick.p50} ms, p99 ${pick.p99} ms`,
+    `the whole pick as the flow makes it (every ${PICK_SAMPLE_EVERY}th offer, ${parts.pick.length}×: + getUsers of the nearest few ${stats(parts.profiles).p50}/${stats(parts.profiles).p99} ms, + responderSettings/offersToday ${stats(parts.caps).p50}/${stats(parts.caps).p99} ms p50/p99): p50 ${pick.p50} ms, p99 ${pick.p99} ms`,
   );
   console.log(`POST /v1/reports/{id}/assists (the pick + one transaction): p50 ${req.p50} ms, p99 ${req.p99} ms`);
   console.log(`offer -> inbox (201 -> every offered responder's inbox item present; stream window ${process.env.STREAM_BATCH_WINDOW_MS} ms, pump poll 50 ms, polled every ${POLL_MS} ms): p50 ${inbox.p50} ms, p99 ${inbox.p99} ms`);
