@@ -50,7 +50,7 @@ export function printSummary({ t0, seededCount, seedMs, reportsMs, createMs, off
   console.log(`offer -> inbox (201 -> every offered responder's inbox item present; stream window ${process.env.STREAM_BATCH_WINDOW_MS} ms, pump poll 50 ms, polled every ${POLL_MS} ms): p50 ${inbox.p50} ms, p99 ${inbox.p99} ms`);
   console.log(`baseline: brute force over all ${seededCount} positions in memory: p50 ${bf.p50} ms, p99 ${bf.p99} ms; nearest p99 / brute-force p99 = x${ratio}`);
   console.log(
-    `identical to brute force: ${identical ? 'yes' : 'NO'} (${mismatches.length} of ${asked.length} differ; the bench's own nearest query differs ${queryMismatches} times); end checks: ${problems.length ? problems.length + ' problems' : 'the store counts the offers made, every responder offered has exactly their offers in the inbox, none of 300 never offered has any'}; positions refreshed ${refreshes}× (every ${REFRESH_MIN} min), the oldest live position ${round(oldestPositionMin, 1)} min old at the end`,
+    `identical to brute force: ${identical ? 'yes' : 'NO'} (${mismatches.length} of ${asked.length} differ; the timing replay differs ${queryMismatches} times, where a widening run offered between it and the request); end checks: ${problems.length ? problems.length + ' problems' : 'the store counts the offers made, every responder offered has exactly their offers in the inbox, none of 300 never offered has any'}; positions refreshed ${refreshes}× (every ${REFRESH_MIN} min), the oldest live position ${round(oldestPositionMin, 1)} min old at the end`,
   );
   for (const m of mismatches.slice(0, 10)) console.log(`  mismatch: ${m}`);
   for (const p of problems.slice(0, 10)) console.log(`  problem: ${p}`);

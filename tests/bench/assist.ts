@@ -70,7 +70,10 @@ async function main() {
   await stack.stop();
 
   const identical = printSummary({ t0, seededCount: seeded.length, seedMs, reportsMs, createMs, offers, toInbox, cap, checks, refreshes: refresher.count(), oldestPositionMin });
-  if (!identical || checks.queryMismatches || checks.problems.length) process.exitCode = 1;
+  // the offers themselves must equal the brute force and the store must agree; the timing replay
+  // (run just before each request, with the caps the bench knew then) may differ where the
+  // widening run offered in between, so it is reported, not failed on
+  if (!identical || checks.problems.length) process.exitCode = 1;
 }
 
 main().then(
