@@ -61,8 +61,8 @@ type Reader = { id: string; role: string };
 const SERVICE: Reader = { id: 'system', role: 'system' };
 
 interface Picked {
+  /** nearest first, each with the name they gave their community (else their account's) */
   ranked: Ranked[];
-  names: Map<string, string>;
 }
 
 /**
@@ -78,7 +78,6 @@ async function pick(reader: Reader, a: AssistRecord, radiusM: number, n: number,
   const cap = (await responderSettings()).offersPerDay;
   const day = chinaDay(now.toISOString());
   const ranked: Ranked[] = [];
-  const names = new Map<string, string>();
   const chunk = Math.max(2 * n, 8);
   for (let i = 0; i < byDistance.length && ranked.length < n; i += chunk) {
     const next = byDistance.slice(i, i + chunk);
@@ -87,11 +86,10 @@ async function pick(reader: Reader, a: AssistRecord, radiusM: number, n: number,
     for (const x of next) {
       const u = users.get(x.userId);
       if (ranked.length >= n || u?.role !== 'volunteer' || !u.active || u.duty !== 'on_duty' || (today.get(x.userId) ?? 0) >= cap) continue;
-      ranked.push(x);
-      names.set(x.userId, x.name || u.name);
+      ranked.push({ ...x, name: x.name || u.name });
     }
   }
-  return { ranked, names };
+  return { ranked };
 }
 
 const offerTitle = (a: AssistRecord) => `协助请求：${a.need.slice(0, 16)}`;
@@ -102,7 +100,7 @@ function offersFor(a: AssistRecord, round: number, picked: Picked, now: Date): O
     reportId: a.reportId,
     userId: r.userId,
     kind: r.kind,
-    name: picked.names.get(r.userId) ?? KIND_NAMES[r.kind],
+    name: r.name || KIND_NAMES[r.kind],
     state: 'offered',
     round,
     distanceM: r.distanceM,
